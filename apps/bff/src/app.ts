@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import { getSession } from './api/session.ts';
+import { listSessions, revokeAllSessions, revokeSession } from './api/sessions.ts';
+import { requireSession, type SessionState } from './api/require-session.ts';
+import { backchannelLogout } from './auth/backchannel-logout.ts';
+import { callback } from './auth/callback.ts';
+import { login } from './auth/login.ts';
+import { logout } from './auth/logout.ts';
+import { listProviders } from './auth/providers.ts';
+import type { AppDeps } from './deps.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { healthz, readyz } from './http/health.ts';
+import { requestLog } from './http/request-log.ts';
+import { corsForSpa } from './security/cors.ts';
+import { securityHeaders } from './security/headers.ts';
+import { requireCsrf } from './security/request-guard.ts';
+import { sessionCookie } from './session/session-cookie.ts';
+
+/** Builds the BFF from explicit dependencies. It does not listen: `server.ts` does, tests call `app.callback()`. */
+export function createApp(deps: AppDeps): Koa {
+  const { config, logger } = deps;
+  const app = new Koa({ proxy: config.trustProxy });
+  // Errors are answered and logged by `errorHandler`; koa's own printer would only duplicate them.
+  app.silent = true;
+
+  const withSession = sessionCookie(app, config, deps.store);
+  const csrf = requireCsrf(config.spaOrigins);
+  const authenticated = requireSession(deps);
+
+  // Browsers keep Secure cookies on http://localhost; behind TLS, `proxy` + X-Forwarded-Proto says so.
+  const secureCookies: Koa.Middleware = async (ctx, next) => {
+    if (config.cookieSecure) ctx.cookies.secure = true;
+    await next();
+  };
+
+  const router = new Router<SessionState>();
+  router.get('/healthz', healthz);
+  router.get('/readyz', readyz(deps.store));
+  router.get('/auth/providers', listProviders(deps));
+  router.get('/auth/login', login(deps));
+  router.get('/auth/callback', withSession, callback(deps));
+  router.post('/auth/logout', csrf, withSession, logout(deps));
+  // Called by the provider, server to server: no cookie, no CSRF header; the signed token is the credential.
+  router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
+  router.get('/api/session', csrf, withSession, authenticated, getSession);
+  router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));
+  router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));
+  router.delete('/api/sessions/:id', csrf, withSession, authenticated, revokeSession(deps));
+
+  app.use(requestLog(logger));
+  app.use(errorHandler(logger));
+  app.use(securityHeaders());
+  app.use(corsForSpa(config.spaOrigins));
+  app.use(secureCookies);
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

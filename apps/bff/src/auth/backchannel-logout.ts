@@ -1,0 +1,97 @@
+import { bodyParser } from '@koa/bodyparser';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import type { Middleware } from 'koa';
+import type { AppDeps } from '../deps.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Provider } from '../providers/provider.ts';
+
+const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+class InvalidLogoutToken extends Error {}
+
+const refuse = (message: string): HttpError =>
+  new HttpError(400, 'invalid_request', message, { 'Cache-Control': 'no-store' });
+
+/**
+ * `POST /auth/backchannel-logout` (OpenID Connect Back-Channel Logout 1.0, §2.6): the provider tells us a user's
+ * session ended there. The logout token is validated like an ID token — signature with the provider's keys and
+ * the pinned alg, iss, aud, iat, exp — plus the logout-specific rules: the event claim, `sub` or `sid`, no nonce.
+ */
+export function backchannelLogout(deps: AppDeps): Middleware[] {
+  const jwksByProvider = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+  async function verify(token: string): Promise<{ provider: Provider; claims: JWTPayload }> {
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(token);
+    } catch {
+      throw new InvalidLogoutToken('not a JWT');
+    }
+    const provider = deps.providers.providers.find((p) => p.kind === 'oidc' && p.config.issuer === unverified.iss);
+    if (!provider) throw new InvalidLogoutToken('unknown issuer');
+    const configuration = await provider.getConfiguration();
+    const metadata = configuration.serverMetadata();
+    if (!metadata.jwks_uri) throw new InvalidLogoutToken('the provider publishes no keys');
+    let jwks = jwksByProvider.get(provider.name);
+    if (!jwks) {
+      jwks = createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000 });
+      jwksByProvider.set(provider.name, jwks);
+    }
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: metadata.issuer,
+      audience: provider.config.clientId,
+      algorithms: [provider.config.idTokenSignedResponseAlg ?? 'RS256'],
+      requiredClaims: ['iat', 'exp', 'jti'],
+      currentDate: new Date(deps.clock()),
+      clockTolerance: 30,
+      maxTokenAge: '10 minutes',
+    }).catch((error: unknown) => {
+      throw new InvalidLogoutToken((error as Error).message);
+    });
+    if (protectedHeader.typ !== undefined && protectedHeader.typ.toLowerCase() !== 'logout+jwt') {
+      throw new InvalidLogoutToken('wrong typ');
+    }
+    const events = payload.events as Record<string, unknown> | undefined;
+    const event = events?.[LOGOUT_EVENT];
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      throw new InvalidLogoutToken('no back-channel logout event');
+    }
+    if (payload.nonce !== undefined) throw new InvalidLogoutToken('a logout token must not carry a nonce');
+    if (typeof payload.sub !== 'string' && typeof payload.sid !== 'string') {
+      throw new InvalidLogoutToken('neither sub nor sid');
+    }
+    return { provider, claims: payload };
+  }
+
+  const handler: Middleware = async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const token = body?.logout_token;
+    if (!ctx.is('application/x-www-form-urlencoded') || typeof token !== 'string' || token.length > 16_384) {
+      throw refuse('Send one logout_token, form-encoded.');
+    }
+    let verified: { provider: Provider; claims: JWTPayload };
+    try {
+      verified = await verify(token);
+    } catch (error) {
+      if (error instanceof InvalidLogoutToken) {
+        deps.logger.warn({ reason: error.message }, 'back-channel logout refused');
+        throw refuse('The logout token is not valid.');
+      }
+      throw error;
+    }
+    const { provider, claims } = verified;
+    const sid = typeof claims.sid === 'string' ? claims.sid : null;
+    const sessions =
+      typeof claims.sub === 'string'
+        ? await deps.store.listByUser(provider.name, claims.sub)
+        : await deps.store.listBySid(provider.name, sid!);
+    const doomed = sessions.filter(([, session]) => sid === null || session.sid === sid);
+    await Promise.all(doomed.map(([key]) => deps.store.destroy(key)));
+    deps.logger.info({ provider: provider.name, removed: doomed.length }, 'back-channel logout');
+    ctx.status = 200;
+    ctx.body = '';
+  };
+
+  return [bodyParser({ enableTypes: ['form'], formLimit: '32kb', encoding: 'utf-8' }), handler];
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * The operator's interface: every environment variable the BFF reads, parsed once at start-up.
+ * Nothing else in the BFF reads `process.env` (enforced by lint).
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+const origin = z.string().transform((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL` });
+    return z.NEVER;
+  }
+  if (url.origin !== value.replace(/\/$/, '') || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" must be an origin such as https://app.example.com` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  BFF_PORT: port.default(3000),
+  BFF_HOST: z.string().min(1).optional(),
+  SPA_PORT: port.default(5173),
+  IDP_PORT: port.default(4000),
+  PUBLIC_BFF_URL: baseUrl.optional(),
+  SPA_ORIGINS: z.string().optional(),
+  SESSION_STORE: z.enum(['memory', 'file', 'redis']).default('file'),
+  SESSION_FILE: z.string().min(1).default('.data/sessions.sqlite'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default('gatehouse:'),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
+  SESSION_IDLE_TIMEOUT: seconds.default(1800),
+  SESSION_ABSOLUTE_TIMEOUT: seconds.default(28800),
+  SESSION_TOUCH_INTERVAL: z.coerce.number().int().min(0).default(60),
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid cookie name')
+    .default('__Host-gatehouse'),
+  SESSION_COOKIE_SAMESITE: z.enum(['lax', 'strict']).default('lax'),
+  SESSION_ENCRYPTION_KEYS: z.string().min(1).optional(),
+  /** Send cookies with `Secure`. Browsers keep Secure cookies on http://localhost, so this stays on in dev. */
+  COOKIE_SECURE: flag.default(true),
+  /** Behind a TLS-terminating proxy: trust `X-Forwarded-Proto`/`-For`. */
+  TRUST_PROXY: flag.default(false),
+  PROVIDERS_FILE: z.string().min(1).optional(),
+  DEV_CLIENT_ID: z.string().min(1).default('gatehouse'),
+  DEV_CLIENT_SECRET: z.string().min(1).default('gatehouse-dev-secret'),
+  LOGIN_TRANSACTION_TTL: seconds.default(600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string | undefined;
+  publicUrl: string;
+  spaOrigins: string[];
+  idpPort: number;
+  store: { kind: 'memory' | 'file' | 'redis'; file: string; redisUrl: string; redisKeyPrefix: string; redisCommandTimeoutMs: number };
+  session: {
+    idleTimeoutMs: number;
+    absoluteTimeoutMs: number;
+    touchIntervalMs: number;
+    cookieName: string;
+    sameSite: 'lax' | 'strict';
+    encryptionKeys: string | undefined;
+  };
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  providersFile: string | undefined;
+  devClient: { clientId: string; clientSecret: string };
+  loginTransactionTtlMs: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function issuesToMessage(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)
+    .join('\n');
+}
+
+/** Parses the environment; throws `ConfigError` naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as they do for most operators' tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${issuesToMessage(parsed.error)}`);
+  const e = parsed.data;
+
+  const spaOriginsResult = z
+    .array(origin)
+    .min(1)
+    .safeParse((e.SPA_ORIGINS ?? `http://localhost:${e.SPA_PORT}`).split(',').map((s) => s.trim()).filter(Boolean));
+  if (!spaOriginsResult.success) {
+    throw new ConfigError(`Invalid configuration:\nSPA_ORIGINS: ${spaOriginsResult.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  if (e.SESSION_ABSOLUTE_TIMEOUT < e.SESSION_IDLE_TIMEOUT) {
+    throw new ConfigError(
+      'Invalid configuration:\nSESSION_ABSOLUTE_TIMEOUT: must be at least SESSION_IDLE_TIMEOUT',
+    );
+  }
+  if (e.SESSION_COOKIE_NAME.startsWith('__Host-') && !e.COOKIE_SECURE) {
+    throw new ConfigError('Invalid configuration:\nCOOKIE_SECURE: a __Host- cookie must be Secure');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.BFF_PORT,
+    host: e.BFF_HOST,
+    publicUrl: e.PUBLIC_BFF_URL ?? `http://localhost:${e.BFF_PORT}`,
+    spaOrigins: spaOriginsResult.data,
+    idpPort: e.IDP_PORT,
+    store: {
+      kind: e.SESSION_STORE,
+      file: e.SESSION_FILE,
+      redisUrl: e.REDIS_URL,
+      redisKeyPrefix: e.REDIS_KEY_PREFIX,
+      redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    session: {
+      idleTimeoutMs: e.SESSION_IDLE_TIMEOUT * 1000,
+      absoluteTimeoutMs: e.SESSION_ABSOLUTE_TIMEOUT * 1000,
+      touchIntervalMs: e.SESSION_TOUCH_INTERVAL * 1000,
+      cookieName: e.SESSION_COOKIE_NAME,
+      sameSite: e.SESSION_COOKIE_SAMESITE,
+      encryptionKeys: e.SESSION_ENCRYPTION_KEYS,
+    },
+    cookieSecure: e.COOKIE_SECURE,
+    trustProxy: e.TRUST_PROXY,
+    providersFile: e.PROVIDERS_FILE,
+    devClient: { clientId: e.DEV_CLIENT_ID, clientSecret: e.DEV_CLIENT_SECRET },
+    loginTransactionTtlMs: e.LOGIN_TRANSACTION_TTL * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './env.ts';
+
+/**
+ * `PROVIDERS_FILE`: the counterpart of Authlib's `oauth.register(...)`. `${NAME}` in any string is replaced
+ * by the environment variable NAME, so secrets stay out of the file.
+ */
+
+/** Parameters the BFF owns; letting configuration override them would undo PKCE, state or nonce. */
+const RESERVED_AUTHORIZATION_PARAMS = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'request',
+  'request_uri',
+]);
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+export function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const ClaimsMappingSchema = z
+  .object({
+    sub: z.string().min(1).default('sub'),
+    name: z.string().min(1).default('name'),
+    email: z.string().min(1).default('email'),
+    picture: z.string().min(1).default('picture'),
+  })
+  .strict();
+export type ClaimsMapping = z.infer<typeof ClaimsMappingSchema>;
+
+const ProviderSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be lower-case letters, digits, - or _'),
+    label: z.string().min(1).max(64).optional(),
+    issuer: httpUrl.optional(),
+    authorizationEndpoint: httpUrl.optional(),
+    tokenEndpoint: httpUrl.optional(),
+    userinfoEndpoint: httpUrl.optional(),
+    endSessionEndpoint: httpUrl.optional(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1).optional(),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid scope')).min(1).optional(),
+    authorizationParams: z.record(z.string(), z.string()).optional(),
+    idTokenSignedResponseAlg: z.string().min(2).optional(),
+    claims: ClaimsMappingSchema.optional(),
+    allowInsecureHttp: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const explicit = p.authorizationEndpoint ?? p.tokenEndpoint;
+    if (p.issuer && explicit) {
+      ctx.addIssue({ code: 'custom', message: 'give either "issuer" (OpenID Connect) or explicit endpoints, not both' });
+    }
+    if (!p.issuer && !(p.authorizationEndpoint && p.tokenEndpoint && p.userinfoEndpoint)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'needs "issuer", or "authorizationEndpoint", "tokenEndpoint" and "userinfoEndpoint"',
+      });
+    }
+    for (const key of Object.keys(p.authorizationParams ?? {})) {
+      if (RESERVED_AUTHORIZATION_PARAMS.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['authorizationParams', key], message: 'is set by Gatehouse itself' });
+      }
+    }
+    for (const field of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint', 'endSessionEndpoint'] as const) {
+      const value = p[field];
+      if (!value) continue;
+      const url = new URL(value);
+      if (url.protocol === 'http:' && !(p.allowInsecureHttp && isLoopback(url))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'must be https (http is allowed only on loopback with "allowInsecureHttp": true)',
+        });
+      }
+    }
+    if (p.allowInsecureHttp && p.issuer && !isLoopback(new URL(p.issuer))) {
+      ctx.addIssue({ code: 'custom', path: ['allowInsecureHttp'], message: 'is allowed only for a loopback issuer' });
+    }
+  });
+export type ProviderConfig = z.infer<typeof ProviderSchema>;
+
+const ProvidersFileSchema = z
+  .object({
+    providers: z.array(ProviderSchema).min(1),
+    apis: z.array(z.unknown()).optional(),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.providers.forEach((p, index) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: 'is a duplicate' });
+      seen.add(p.name);
+    });
+  });
+
+/** Replaces `${NAME}` in every string; an unset variable is an error naming it and where it was used. */
+export function substituteEnv(value: unknown, env: Record<string, string | undefined>, path = ''): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
+      const replacement = env[name];
+      if (replacement === undefined || replacement === '') {
+        throw new ConfigError(`PROVIDERS_FILE: ${path || '(root)'} uses \${${name}}, but ${name} is not set`);
+      }
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, env, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, path ? `${path}.${key}` : key)]),
+    );
+  }
+  return value;
+}
+
+export function parseProviders(raw: unknown, env: Record<string, string | undefined>): ProviderConfig[] {
+  const result = ProvidersFileSchema.safeParse(substituteEnv(raw, env));
+  if (!result.success) {
+    const details = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new ConfigError(`PROVIDERS_FILE is invalid:\n${details}`);
+  }
+  return result.data.providers;
+}
+
+export function loadProvidersFile(path: string, env: Record<string, string | undefined>): ProviderConfig[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PROVIDERS_FILE: cannot read ${path} as JSON (${(error as Error).message})`);
+  }
+  return parseProviders(raw, env);
+}
+
+/** Without PROVIDERS_FILE: the embedded dev IdP alone. */
+export function defaultProviders(options: { idpPort: number; clientId: string; clientSecret: string }): ProviderConfig[] {
+  return [
+    {
+      name: 'dev',
+      label: 'Dev IdP',
+      issuer: `http://localhost:${options.idpPort}`,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      scopes: ['openid', 'profile', 'email', 'offline_access'],
+      allowInsecureHttp: true,
+    },
+  ];
+}

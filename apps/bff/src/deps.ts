@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/env.ts';
+import type { ProviderRegistry } from './providers/provider.ts';
+import type { TokenCipher } from './session/token-cipher.ts';
+import type { Clock, SessionStore } from './session/store.ts';
+
+/** Everything `createApp` is built from. `server.ts` wires the real ones; tests bring their own. */
+export interface AppDeps {
+  config: Config;
+  store: SessionStore;
+  providers: ProviderRegistry;
+  cipher: TokenCipher;
+  logger: Logger;
+  clock: Clock;
+}

@@ -1,0 +1,34 @@
+import type { ErrorCode } from '@gatehouse/shared';
+
+/**
+ * The BFF's one error family. Handlers throw these; `http/error-handler.ts` turns them into
+ * `{"error", "message"}` in one place. `expose` false means the message is for logs only.
+ */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+  get expose(): boolean {
+    return this.status < 500 || this.status === 503 || this.status === 502 || this.status === 504;
+  }
+}
+
+export const invalidRequest = (message: string): HttpError => new HttpError(400, 'invalid_request', message);
+export const unauthenticated = (): HttpError => new HttpError(401, 'unauthenticated', 'Sign in to continue.');
+export const csrfRejected = (message: string): HttpError => new HttpError(403, 'csrf', message);
+export const forbidden = (message: string): HttpError => new HttpError(403, 'forbidden', message);
+export const notFound = (message = 'Not found.'): HttpError => new HttpError(404, 'not_found', message);
+export const storeUnavailable = (): HttpError =>
+  new HttpError(503, 'store_unavailable', 'The session store is unavailable. Try again shortly.', {
+    'Retry-After': '1',
+  });
+export const providerUnavailable = (name: string): HttpError =>
+  new HttpError(503, 'provider_unavailable', `The identity provider "${name}" is unavailable right now.`, {
+    'Retry-After': '5',
+  });

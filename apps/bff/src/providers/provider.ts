@@ -1,0 +1,154 @@
+import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
+import type { ClaimsMapping, ProviderConfig } from '../config/providers-file.ts';
+import { isLoopback } from '../config/providers-file.ts';
+import { providerUnavailable } from '../http/errors.ts';
+
+export interface ProviderOptions {
+  /** Replaces global fetch for every call to this provider (tests fake the network with it). */
+  fetch?: oidc.CustomFetch;
+  logger: Logger;
+  /** Minimum wait between two discovery attempts after a failure. */
+  retryDelayMs?: number;
+  now?: () => number;
+  /** Per-request timeout for calls to the provider, in seconds. */
+  timeoutSeconds?: number;
+}
+
+const DEFAULT_CLAIMS: ClaimsMapping = { sub: 'sub', name: 'name', email: 'email', picture: 'picture' };
+
+/**
+ * One registered provider: OpenID Connect by discovery, or plain OAuth 2.0 by explicit endpoints.
+ * Discovery runs once at start-up; while it fails the provider is marked unavailable and retried on use,
+ * so one provider being down never stops the others.
+ */
+export class Provider {
+  readonly name: string;
+  readonly label: string;
+  readonly kind: 'oidc' | 'oauth2';
+  readonly scopes: string[];
+  readonly authorizationParams: Record<string, string>;
+  readonly claims: ClaimsMapping;
+  readonly userinfoEndpoint: string | undefined;
+  private configuration: oidc.Configuration | undefined;
+  private inFlight: Promise<oidc.Configuration> | undefined;
+  private lastFailureAt = -Infinity;
+
+  constructor(
+    readonly config: ProviderConfig,
+    private readonly options: ProviderOptions,
+  ) {
+    this.name = config.name;
+    this.label = config.label ?? config.name;
+    this.kind = config.issuer ? 'oidc' : 'oauth2';
+    this.scopes = config.scopes ?? (this.kind === 'oidc' ? ['openid', 'profile', 'email'] : []);
+    this.authorizationParams = config.authorizationParams ?? {};
+    this.claims = config.claims ?? DEFAULT_CLAIMS;
+    this.userinfoEndpoint = config.userinfoEndpoint;
+  }
+
+  get available(): boolean {
+    return this.configuration !== undefined;
+  }
+
+  /** The provider's client configuration; throws a 503 `provider_unavailable` while it cannot be had. */
+  async getConfiguration(): Promise<oidc.Configuration> {
+    if (this.configuration) return this.configuration;
+    const now = this.options.now?.() ?? Date.now();
+    if (!this.inFlight && now - this.lastFailureAt < (this.options.retryDelayMs ?? 5000)) {
+      throw providerUnavailable(this.name);
+    }
+    this.inFlight ??= this.discover().finally(() => {
+      this.inFlight = undefined;
+    });
+    try {
+      return await this.inFlight;
+    } catch {
+      throw providerUnavailable(this.name);
+    }
+  }
+
+  /** Starts discovery without waiting; failures are logged and retried on first use. */
+  warmUp(): Promise<void> {
+    return this.getConfiguration().then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  private async discover(): Promise<oidc.Configuration> {
+    const { config, options } = this;
+    const metadata: Partial<oidc.ClientMetadata> = {
+      client_secret: config.clientSecret,
+      ...(config.idTokenSignedResponseAlg ? { id_token_signed_response_alg: config.idTokenSignedResponseAlg } : {}),
+    };
+    const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
+    try {
+      let configuration: oidc.Configuration;
+      if (config.issuer) {
+        const issuer = new URL(config.issuer);
+        const execute = [oidc.enableNonRepudiationChecks];
+        // http is accepted only for a loopback issuer that the operator marked as such (the dev IdP).
+        if (issuer.protocol === 'http:' && config.allowInsecureHttp && isLoopback(issuer)) {
+          execute.push(oidc.allowInsecureRequests);
+        }
+        configuration = await oidc.discovery(issuer, config.clientId, metadata, auth, {
+          execute,
+          ...(options.fetch ? { [oidc.customFetch]: options.fetch } : {}),
+          timeout: options.timeoutSeconds ?? 10,
+        });
+      } else {
+        configuration = new oidc.Configuration(
+          {
+            issuer: new URL(config.authorizationEndpoint!).origin,
+            authorization_endpoint: config.authorizationEndpoint,
+            token_endpoint: config.tokenEndpoint,
+            userinfo_endpoint: config.userinfoEndpoint,
+            ...(config.endSessionEndpoint ? { end_session_endpoint: config.endSessionEndpoint } : {}),
+          },
+          config.clientId,
+          metadata,
+          auth,
+        );
+        if (config.allowInsecureHttp) oidc.allowInsecureRequests(configuration);
+      }
+      if (options.fetch) configuration[oidc.customFetch] = options.fetch;
+      configuration.timeout = options.timeoutSeconds ?? 10;
+      this.configuration = configuration;
+      options.logger.info({ provider: this.name, kind: this.kind }, 'provider ready');
+      return configuration;
+    } catch (error) {
+      this.lastFailureAt = options.now?.() ?? Date.now();
+      options.logger.warn(
+        { provider: this.name, err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+        'provider discovery failed; will retry on use',
+      );
+      throw error;
+    }
+  }
+
+  /** The RP-initiated logout endpoint, when the provider has one. */
+  endSessionEndpoint(configuration: oidc.Configuration): string | undefined {
+    return this.config.endSessionEndpoint ?? configuration.serverMetadata().end_session_endpoint;
+  }
+}
+
+export class ProviderRegistry {
+  private readonly byName: Map<string, Provider>;
+  constructor(readonly providers: Provider[]) {
+    this.byName = new Map(providers.map((p) => [p.name, p]));
+  }
+  static create(configs: ProviderConfig[], options: ProviderOptions): ProviderRegistry {
+    return new ProviderRegistry(configs.map((c) => new Provider(c, options)));
+  }
+  get(name: string): Provider | undefined {
+    return this.byName.get(name);
+  }
+  get default(): Provider {
+    // The schema requires at least one provider.
+    return this.providers[0]!;
+  }
+  async warmUp(): Promise<void> {
+    await Promise.all(this.providers.map((p) => p.warmUp()));
+  }
+}

@@ -1,0 +1,436 @@
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import { StoreUnavailableError } from './store.ts';
+
+/**
+ * The shared session store for several BFF instances, on Redis (standalone; not Redis Cluster, since the
+ * scripts touch the user index named inside a session hash).
+ *
+ * Layout, under `keyPrefix` (default `gatehouse:`):
+ * - `s:<key>`: a HASH per session: `data` (the session JSON without lastSeenAt/idleExpiresAt/absoluteExpiresAt),
+ *   `idle`, `last`, `abs` (those three times, epoch ms) and `ix` (the name of its user index). The key expires
+ *   with the session: PEXPIRE min(idle, abs) − now.
+ * - `u:<provider>:<sub>`: a ZSET per user: member = session key, score = that session's expiry. Dead members are
+ *   pruned whenever the index is written or listed, and the index itself expires with its last member.
+ *   (Provider names cannot contain ":", so the name is unambiguous.)
+ * - `x:<provider>:<sid>`: the same, per provider session id (`sid`), for back-channel logout; hash field `sx`.
+ * - `t:<id>`: a login transaction, JSON, with a PX TTL; taken with GETDEL, so exactly one taker wins.
+ *
+ * Every multi-key change is one Lua script, so it is atomic: `set`/`update` write hash and index together;
+ * `touch` and `update` only write a session that exists and is alive by the caller's clock (passed in), so they
+ * never resurrect one that a concurrent `destroy` removed; `destroy` drops the hash and its index member. Reads
+ * enforce expiry with the injected clock too: a record dead by the clock is deleted and reads as null. TTLs are
+ * set relative to that clock (PEXPIRE expiry − now), so a skew between the BFF's clock and Redis's does not
+ * shorten or stretch sessions.
+ *
+ * Outages: no offline queue (a command while disconnected waits at most `commandTimeoutMs` for the connection
+ * to come back, then fails), every command has a `commandTimeoutMs` timeout, reconnection goes on forever with
+ * capped back-off, and every failure is thrown as `StoreUnavailableError`. Connection errors go to `onError`
+ * (never unhandled). When Redis is back, the same store object works again.
+ */
+
+export interface RedisStoreOptions {
+  /** `redis://` or `rediss://` URL; ignored when `client` is given. */
+  url?: string;
+  /**
+   * A client to use instead of one created from `url`. The store then does not own it: `close()` leaves it
+   * open, and the outage options above are the caller's business. It must not use ioredis's own `keyPrefix`.
+   */
+  client?: Redis;
+  clock: Clock;
+  keyPrefix?: string;
+  commandTimeoutMs?: number;
+  /** Connection problems (logged by the caller, typically at warn). */
+  onError?: (error: Error) => void;
+}
+
+export interface RedisStore extends SessionStore {
+  readonly kind: 'redis';
+  /** The underlying client (for diagnostics and tests). */
+  readonly client: Redis;
+  readonly keyPrefix: string;
+}
+
+const LUA_COMMON = `
+local function expiry(idle, abs) return math.min(tonumber(idle), tonumber(abs)) end
+local function ttl(at, now) return math.max(1, math.ceil(at - now)) end
+
+-- Deletes a session hash and its members in both of its indexes.
+local function remove(h, member)
+  local f = redis.call('HMGET', h, 'ix', 'sx')
+  redis.call('DEL', h)
+  if f[1] then redis.call('ZREM', f[1], member) end
+  if f[2] then redis.call('ZREM', f[2], member) end
+end
+
+-- Drops members of index ix (named in each hash by field) that are dead by the clock, deleting their hashes,
+-- then lets the index expire with its longest-lived member.
+local function tidy(ix, field, now, sp)
+  local dead = redis.call('ZRANGEBYSCORE', ix, '-inf', now)
+  for _, m in ipairs(dead) do
+    local h = sp .. m
+    local f = redis.call('HMGET', h, 'idle', 'abs', field)
+    if f[1] and f[2] and f[3] == ix and expiry(f[1], f[2]) > now then
+      redis.call('ZADD', ix, expiry(f[1], f[2]), m)
+    else
+      if f[3] == ix then remove(h, m) end
+      redis.call('ZREM', ix, m)
+    end
+  end
+  local top = redis.call('ZRANGE', ix, -1, -1, 'WITHSCORES')
+  if top[2] then redis.call('PEXPIRE', ix, ttl(tonumber(top[2]), now)) end
+end
+
+-- Writes the whole session (hash + indexes); answers 0 when the record is already dead (and keeps nothing).
+-- sx is '' for a session without a provider sid.
+local function write(h, ix, sx, data, idle, last, abs, member, now, sp)
+  remove(h, member)
+  local at = expiry(idle, abs)
+  if at > now then
+    redis.call('HSET', h, 'data', data, 'idle', idle, 'last', last, 'abs', abs, 'ix', ix)
+    if sx ~= '' then redis.call('HSET', h, 'sx', sx) end
+    redis.call('PEXPIRE', h, ttl(at, now))
+    redis.call('ZADD', ix, at, member)
+    if sx ~= '' then redis.call('ZADD', sx, at, member) end
+  end
+  tidy(ix, 'ix', now, sp)
+  if sx ~= '' then tidy(sx, 'sx', now, sp) end
+  if at > now then return 1 end
+  return 0
+end
+`;
+
+const SCRIPTS = {
+  // KEYS: hash. ARGV: now, member.
+  gatehouseSessionGet: {
+    numberOfKeys: 1,
+    lua: `${LUA_COMMON}
+local now = tonumber(ARGV[1])
+local f = redis.call('HMGET', KEYS[1], 'data', 'idle', 'last', 'abs')
+if not (f[1] or f[2] or f[3] or f[4]) then return false end
+if not (f[1] and f[2] and f[3] and f[4]) or expiry(f[2], f[4]) <= now then
+  remove(KEYS[1], ARGV[2])
+  return false
+end
+return {f[1], f[2], f[3], f[4]}`,
+  },
+  // KEYS: hash, user index, sid index or ''. ARGV: data, idle, last, abs, member, now, session prefix.
+  gatehouseSessionSet: {
+    numberOfKeys: 3,
+    lua: `${LUA_COMMON}
+return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7])`,
+  },
+  // As set, but writes only over a live record.
+  gatehouseSessionUpdate: {
+    numberOfKeys: 3,
+    lua: `${LUA_COMMON}
+local now = tonumber(ARGV[6])
+local f = redis.call('HMGET', KEYS[1], 'idle', 'abs')
+if not (f[1] and f[2]) then return 0 end
+if expiry(f[1], f[2]) <= now then
+  remove(KEYS[1], ARGV[5])
+  return 0
+end
+return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], now, ARGV[7])`,
+  },
+  // KEYS: hash. ARGV: now, lastSeenAt, idleExpiresAt, member, session prefix. Writes only over a live record.
+  gatehouseSessionTouch: {
+    numberOfKeys: 1,
+    lua: `${LUA_COMMON}
+local now = tonumber(ARGV[1])
+local f = redis.call('HMGET', KEYS[1], 'idle', 'abs', 'ix', 'sx')
+if not (f[1] and f[2]) then return 0 end
+local at = expiry(ARGV[3], f[2])
+if expiry(f[1], f[2]) <= now or at <= now then
+  remove(KEYS[1], ARGV[4])
+  return 0
+end
+redis.call('HSET', KEYS[1], 'idle', ARGV[3], 'last', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ttl(at, now))
+if f[3] then
+  redis.call('ZADD', f[3], at, ARGV[4])
+  tidy(f[3], 'ix', now, ARGV[5])
+end
+if f[4] then
+  redis.call('ZADD', f[4], at, ARGV[4])
+  tidy(f[4], 'sx', now, ARGV[5])
+end
+return 1`,
+  },
+  // KEYS: hash. ARGV: member.
+  gatehouseSessionDestroy: {
+    numberOfKeys: 1,
+    lua: `${LUA_COMMON}
+remove(KEYS[1], ARGV[1])
+return 1`,
+  },
+  // KEYS: index. ARGV: now, session prefix, the hash field naming this index ('ix' or 'sx').
+  // Answers [member, data, idle, last, abs, ...] for the live sessions.
+  gatehouseSessionList: {
+    numberOfKeys: 1,
+    lua: `${LUA_COMMON}
+local now = tonumber(ARGV[1])
+tidy(KEYS[1], ARGV[3], now, ARGV[2])
+local out = {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local f = redis.call('HMGET', ARGV[2] .. m, 'data', 'idle', 'last', 'abs', ARGV[3])
+  if f[1] and f[2] and f[3] and f[4] and f[5] == KEYS[1] and expiry(f[2], f[4]) > now then
+    out[#out + 1] = m
+    out[#out + 1] = f[1]
+    out[#out + 1] = f[2]
+    out[#out + 1] = f[3]
+    out[#out + 1] = f[4]
+  else
+    redis.call('ZREM', KEYS[1], m)
+  end
+end
+return out`,
+  },
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptClient = Record<ScriptName, (...args: Array<string | number>) => Promise<unknown>>;
+
+type SessionData = Omit<StoredSession, 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt'>;
+
+function encode(session: StoredSession): { data: string; idle: number; last: number; abs: number } {
+  const { lastSeenAt, idleExpiresAt, absoluteExpiresAt, ...rest } = session;
+  return {
+    data: JSON.stringify(rest satisfies SessionData),
+    idle: idleExpiresAt,
+    last: lastSeenAt,
+    abs: absoluteExpiresAt,
+  };
+}
+
+function decode(data: unknown, idle: unknown, last: unknown, abs: unknown): StoredSession | null {
+  if (typeof data !== 'string') return null;
+  try {
+    const rest = JSON.parse(data) as SessionData;
+    return { ...rest, lastSeenAt: Number(last), idleExpiresAt: Number(idle), absoluteExpiresAt: Number(abs) };
+  } catch {
+    return null;
+  }
+}
+
+/** Decodes the list script's flat answer, oldest first. */
+function decodeList(
+  flat: unknown,
+  belongs: (session: StoredSession) => boolean,
+): Array<[string, StoredSession]> {
+  const items = Array.isArray(flat) ? (flat as unknown[]) : [];
+  const result: Array<[string, StoredSession]> = [];
+  for (let i = 0; i + 4 < items.length; i += 5) {
+    const session = decode(items[i + 1], items[i + 2], items[i + 3], items[i + 4]);
+    if (session && belongs(session)) result.push([String(items[i]), session]);
+  }
+  return result.sort(([ka, a], [kb, b]) => a.createdAt - b.createdAt || (ka < kb ? -1 : ka > kb ? 1 : 0));
+}
+
+function unavailable(error: unknown): StoreUnavailableError {
+  if (error instanceof StoreUnavailableError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`The Redis session store failed: ${detail}`, { cause: error });
+}
+
+/** Capped reconnection back-off: 100 ms, 200 ms, ... then every second, forever. */
+export const redisRetryStrategy = (attempt: number): number => Math.min(attempt * 100, 1000);
+
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  const { clock, keyPrefix = 'gatehouse:', commandTimeoutMs = 500, onError } = options;
+  if (!options.client && !options.url) throw new TypeError('createRedisStore needs a url or a client.');
+  if (!(commandTimeoutMs > 0)) throw new RangeError('commandTimeoutMs must be positive.');
+
+  const owned = !options.client;
+  const clientOptions: RedisOptions = {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
+    maxRetriesPerRequest: 1,
+    // A command the caller was told failed must not run later, on reconnection.
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: redisRetryStrategy,
+    connectTimeout: Math.max(1000, commandTimeoutMs * 4),
+  };
+  const client = options.client ?? new Redis(options.url!, clientOptions);
+  if (client.options.keyPrefix) {
+    throw new TypeError('The Redis client must not use a keyPrefix of its own; pass keyPrefix to the store.');
+  }
+  for (const [name, definition] of Object.entries(SCRIPTS)) client.defineCommand(name, definition);
+  const scripts = client as unknown as ScriptClient;
+
+  const onConnectionError = (error: Error): void => onError?.(error);
+  client.on('error', onConnectionError);
+
+  // Callers waiting (each at most commandTimeoutMs) for the connection to become ready.
+  const waiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
+  const onReady = (): void => {
+    for (const waiter of waiters) waiter.resolve();
+    waiters.clear();
+  };
+  client.on('ready', onReady);
+  let closed = false;
+
+  function whenReady(): Promise<void> | undefined {
+    if (closed) throw new StoreUnavailableError('The Redis session store is closed.');
+    if (client.status === 'ready') return undefined;
+    if (client.status === 'end') throw new StoreUnavailableError('The Redis connection is closed.');
+    if (client.status === 'wait') client.connect().catch(() => undefined); // a lazyConnect client passed in
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new StoreUnavailableError(`Redis is not connected (${client.status}).`));
+      }, commandTimeoutMs);
+      waiters.add(waiter);
+    });
+  }
+
+  async function run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      await whenReady();
+      return await command();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  const sessionPrefix = `${keyPrefix}s:`;
+  const sessionKey = (key: string): string => `${sessionPrefix}${key}`;
+  const indexKey = (provider: string, sub: string): string => `${keyPrefix}u:${provider}:${sub}`;
+  const sidIndexKey = (provider: string, sid: string): string => `${keyPrefix}x:${provider}:${sid}`;
+  const txKey = (id: string): string => `${keyPrefix}t:${id}`;
+
+  const writeArgs = (key: string, session: StoredSession, now: number): Array<string | number> => {
+    const { data, idle, last, abs } = encode(session);
+    return [
+      sessionKey(key),
+      indexKey(session.provider, session.user.sub),
+      session.sid === null ? '' : sidIndexKey(session.provider, session.sid),
+      data,
+      idle,
+      last,
+      abs,
+      key,
+      now,
+      sessionPrefix,
+    ];
+  };
+
+  return {
+    kind: 'redis',
+    client,
+    keyPrefix,
+
+    get: (key) =>
+      run(async () => {
+        const found = (await scripts.gatehouseSessionGet(sessionKey(key), clock(), key)) as unknown[] | null;
+        if (!found) return null;
+        const [data, idle, last, abs] = found;
+        return decode(data, idle, last, abs);
+      }),
+
+    set: (key, session) =>
+      run(async () => {
+        await scripts.gatehouseSessionSet(...writeArgs(key, session, clock()));
+      }),
+
+    update: (key, session) =>
+      run(async () => (await scripts.gatehouseSessionUpdate(...writeArgs(key, session, clock()))) === 1),
+
+    touch: (key, update: SessionIdleUpdate) =>
+      run(
+        async () =>
+          (await scripts.gatehouseSessionTouch(
+            sessionKey(key),
+            clock(),
+            update.lastSeenAt,
+            update.idleExpiresAt,
+            key,
+            sessionPrefix,
+          )) === 1,
+      ),
+
+    destroy: (key) =>
+      run(async () => {
+        await scripts.gatehouseSessionDestroy(sessionKey(key), key);
+      }),
+
+    listByUser: (provider, sub) =>
+      run(async () => {
+        const flat = await scripts.gatehouseSessionList(
+          indexKey(provider, sub),
+          clock(),
+          sessionPrefix,
+          'ix',
+        );
+        // Defence in depth: the index only ever holds this user's sessions.
+        return decodeList(flat, (s) => s.provider === provider && s.user.sub === sub);
+      }),
+
+    listBySid: (provider, sid) =>
+      run(async () => {
+        const flat = await scripts.gatehouseSessionList(
+          sidIndexKey(provider, sid),
+          clock(),
+          sessionPrefix,
+          'sx',
+        );
+        return decodeList(flat, (s) => s.provider === provider && s.sid === sid);
+      }),
+
+    putTransaction: (id, tx: LoginTransaction, expiresAt) =>
+      run(async () => {
+        const ttl = Math.ceil(expiresAt - clock());
+        if (ttl <= 0) {
+          await client.del(txKey(id));
+          return;
+        }
+        await client.set(txKey(id), JSON.stringify({ expiresAt, tx }), 'PX', ttl);
+      }),
+
+    takeTransaction: (id) =>
+      run(async () => {
+        const raw = await client.getdel(txKey(id));
+        if (raw === null) return null;
+        let parsed: { expiresAt: number; tx: LoginTransaction };
+        try {
+          parsed = JSON.parse(raw) as { expiresAt: number; tx: LoginTransaction };
+        } catch {
+          return null;
+        }
+        return clock() >= parsed.expiresAt ? null : parsed.tx;
+      }),
+
+    ping: () =>
+      run(async () => {
+        await client.ping();
+      }),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const waiter of waiters)
+        waiter.reject(new StoreUnavailableError('The Redis session store is closed.'));
+      waiters.clear();
+      client.off('ready', onReady);
+      if (!owned) return;
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+      // The 'error' listener stays: a late socket error after quit must not become an unhandled 'error' event.
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type Koa from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
+import createSession from 'koa-session';
+import type { Config } from '../config/env.ts';
+import { isWellFormedSessionId, newSessionId, storeKeyFor } from './keys.ts';
+import type { SessionStore, StoredSession } from './store.ts';
+
+/**
+ * koa-session over our `SessionStore`: the cookie carries only an opaque 256-bit id; the store is keyed by its
+ * SHA-256, so neither a store dump nor the session list reveals a usable cookie value.
+ *
+ * koa-session saves the whole bag whenever it changed. A plain save of an existing session could bring back
+ * a session another replica just revoked, so only the sign-in that creates a session (`markSessionCreation`)
+ * writes with `set`; every later save goes through `update`, which never resurrects.
+ */
+
+const CREATING = Symbol('gatehouse.creatingSession');
+/** koa-session saves again after `regenerate()`; the second, identical write is skipped. */
+const lastWrite = new WeakMap<object, string>();
+type SessionState = { [CREATING]?: boolean };
+
+export function markSessionCreation(ctx: ParameterizedContext): void {
+  (ctx.state as SessionState)[CREATING] = true;
+}
+
+function isStoredSession(value: unknown): value is StoredSession {
+  return typeof value === 'object' && value !== null && (value as { v?: unknown }).v === 1;
+}
+
+/** koa-session adds `_expire`/`_maxAge`; expiry is the store's job, so they are not persisted. */
+function withoutKoaFields(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('_')));
+}
+
+export function sessionCookie(app: Koa, config: Config, store: SessionStore): Middleware {
+  return createSession(
+    {
+      key: config.session.cookieName,
+      maxAge: config.session.absoluteTimeoutMs,
+      httpOnly: true,
+      secure: config.cookieSecure,
+      sameSite: config.session.sameSite,
+      signed: false,
+      overwrite: true,
+      rolling: false,
+      renew: false,
+      genid: () => newSessionId(),
+      store: {
+        async get(id: string) {
+          if (!isWellFormedSessionId(id)) return null;
+          return store.get(storeKeyFor(id));
+        },
+        async set(id: string, data: Record<string, unknown>, _maxAge: number, options: { ctx?: ParameterizedContext }) {
+          const ctx = options.ctx;
+          const session = withoutKoaFields(data);
+          if (!ctx) return;
+          if (!isStoredSession(session)) return;
+          const fingerprint = `${id}\n${JSON.stringify(session)}`;
+          if (lastWrite.get(ctx) === fingerprint) return;
+          lastWrite.set(ctx, fingerprint);
+          if ((ctx.state as SessionState)[CREATING]) {
+            await store.set(storeKeyFor(id), session);
+          } else {
+            await store.update(storeKeyFor(id), session);
+          }
+        },
+        async destroy(id: string) {
+          if (!isWellFormedSessionId(id)) return;
+          await store.destroy(storeKeyFor(id));
+        },
+      },
+    },
+    app,
+  );
+}
+
+/** The live session behind this request's cookie, or null. */
+export function currentSession(ctx: ParameterizedContext): { key: string; session: StoredSession } | null {
+  const bag = ctx.session as unknown;
+  if (!bag || !isStoredSession(bag)) return null;
+  const id = ctx.session?.externalKey;
+  if (!id) return null;
+  return { key: storeKeyFor(id), session: bag };
+}

@@ -1,0 +1,241 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newSessionId, storeKeyFor } from '../../src/session/keys.ts';
+import { createRedisStore } from '../../src/session/redis-store.ts';
+import type { RedisStore } from '../../src/session/redis-store.ts';
+import { StoreUnavailableError } from '../../src/session/store.ts';
+import type { StoredSession } from '../../src/session/store.ts';
+import { connectAdmin } from './redis-helpers.ts';
+
+/**
+ * A private redis-server per test, made unreachable on purpose: frozen with SIGSTOP (the TCP connection stays up
+ * but nothing answers — the worst case, a hung server or a black-holed network) and stopped for real with
+ * SIGTERM then restarted on the same port. The store must fail fast with StoreUnavailableError, never hang,
+ * never emit an unhandled error, and work again by itself once Redis is back.
+ */
+
+const FAIL_FAST_BOUND_MS = 2_000; // generous: the store is configured with a 500 ms command timeout
+const children = new Set<ChildProcess>();
+
+async function sparePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: 'ignore' },
+  );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`redis-server on port ${port} exited with ${child.exitCode}`);
+    try {
+      const admin = await connectAdmin(`redis://127.0.0.1:${port}`);
+      await admin.quit();
+      return child;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGCONT'); // a stopped process cannot handle SIGTERM
+  child.kill(signal);
+  await exited;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long `promise` takes to settle, and how. */
+async function timed<T>(promise: Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
+  const start = performance.now();
+  try {
+    const value = await promise;
+    return { ms: performance.now() - start, value };
+  } catch (error) {
+    return { ms: performance.now() - start, error };
+  }
+}
+
+/** Polls `attempt` until it resolves to something `done` accepts; answers the time that took. */
+async function until<T>(
+  attempt: () => Promise<T>,
+  done: (value: T) => boolean,
+  limitMs: number,
+): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    try {
+      if (done(await attempt())) return performance.now() - start;
+    } catch {
+      // still down
+    }
+    if (performance.now() - start > limitMs) throw new Error(`not recovered after ${limitMs} ms`);
+    await sleep(50);
+  }
+}
+
+afterAll(async () => {
+  // Even when a test failed half-way (with its server frozen), no redis-server outlives the run.
+  await Promise.all([...children].map((child) => stop(child, 'SIGKILL')));
+});
+
+describe('redis store: outage and recovery', () => {
+  let port: number;
+  let server: ChildProcess;
+  let store: RedisStore;
+  const connectionErrors: Error[] = [];
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+
+  const session = (): StoredSession => {
+    const now = Date.now();
+    return {
+      v: 1,
+      provider: 'dev',
+      user: { sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', picture: null },
+      sid: null,
+      createdAt: now,
+      lastSeenAt: now,
+      idleExpiresAt: now + 1_800_000,
+      absoluteExpiresAt: now + 28_800_000,
+      userAgent: null,
+      tokens: 'sealed',
+      accessTokenExpiresAt: null,
+    };
+  };
+
+  beforeEach(async () => {
+    connectionErrors.length = 0;
+    unhandled.length = 0;
+    process.on('unhandledRejection', onUnhandled);
+    process.on('uncaughtException', onUnhandled);
+    port = await sparePort();
+    server = await startRedis(port);
+    store = createRedisStore({
+      url: `redis://127.0.0.1:${port}`,
+      clock: Date.now,
+      keyPrefix: 'outage:',
+      commandTimeoutMs: 500,
+      onError: (error) => connectionErrors.push(error),
+    });
+  });
+
+  afterEach(async () => {
+    await store?.close();
+    await stop(server, 'SIGKILL');
+    process.off('unhandledRejection', onUnhandled);
+    process.off('uncaughtException', onUnhandled);
+  });
+
+  it('fails fast while Redis does not answer (SIGSTOP), then the same store reads the session again', async () => {
+    const key = storeKeyFor(newSessionId());
+    const value = session();
+    await store.set(key, value);
+    expect(await store.get(key)).toEqual(value);
+
+    server.kill('SIGSTOP');
+    try {
+      const get = await timed(store.get(key));
+      console.log(`redis outage: failed in ${Math.round(get.ms)} ms`);
+      expect(get.error).toBeInstanceOf(StoreUnavailableError);
+      expect(get.ms).toBeLessThan(FAIL_FAST_BOUND_MS);
+
+      const ping = await timed(store.ping());
+      console.log(`redis outage: ping failed in ${Math.round(ping.ms)} ms`);
+      expect(ping.error).toBeInstanceOf(StoreUnavailableError);
+      expect(ping.ms).toBeLessThan(FAIL_FAST_BOUND_MS);
+
+      // A burst of requests during the outage: all fail, none hangs.
+      const burst = await timed(
+        Promise.allSettled([
+          ...Array.from({ length: 20 }, () => store.get(key)),
+          store.touch(key, { lastSeenAt: Date.now(), idleExpiresAt: Date.now() + 60_000 }),
+          store.listByUser('dev', 'alice'),
+          store.takeTransaction('t'),
+        ]),
+      );
+      expect(
+        burst.value!.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError),
+      ).toBe(true);
+      expect(burst.ms).toBeLessThan(FAIL_FAST_BOUND_MS);
+    } finally {
+      server.kill('SIGCONT');
+    }
+
+    const recoveredIn = await until(
+      () => store.get(key),
+      (found) => found !== null && found.user.sub === 'alice',
+      10_000,
+    );
+    console.log(`redis outage: recovered in ${Math.round(recoveredIn)} ms`);
+    // A command that timed out had already been written to the socket: the frozen server may still run it when
+    // it wakes (here the touch of the burst, which is harmless). So the idle fields may have moved.
+    const { idleExpiresAt: _idle, lastSeenAt: _last, ...stable } = value;
+    expect(await store.get(key)).toMatchObject(stable);
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(unhandled).toEqual([]);
+  }, 30_000);
+
+  it('reconnects by itself after Redis is stopped (SIGTERM) and restarted on the same port', async () => {
+    await store.ping();
+    await stop(server, 'SIGTERM');
+
+    const down = await timed(store.get(storeKeyFor(newSessionId())));
+    console.log(`redis stopped: failed in ${Math.round(down.ms)} ms`);
+    expect(down.error).toBeInstanceOf(StoreUnavailableError);
+    expect(down.ms).toBeLessThan(FAIL_FAST_BOUND_MS);
+    const ping = await timed(store.ping());
+    expect(ping.error).toBeInstanceOf(StoreUnavailableError);
+    expect(ping.ms).toBeLessThan(FAIL_FAST_BOUND_MS);
+
+    await sleep(1_500); // stay down through a few reconnection attempts
+    server = await startRedis(port);
+    const reconnectedIn = await until(
+      () => store.ping().then(() => true),
+      (ok) => ok,
+      10_000,
+    );
+    console.log(`redis restarted: store reconnected in ${Math.round(reconnectedIn)} ms`);
+
+    // The data went with the old process (--save ""); the store works again all the same.
+    const key = storeKeyFor(newSessionId());
+    const value = session();
+    await store.set(key, value);
+    expect(await store.get(key)).toEqual(value);
+    expect(connectionErrors.length).toBeGreaterThan(0); // reported through onError, not unhandled
+    expect(unhandled).toEqual([]);
+  }, 30_000);
+});

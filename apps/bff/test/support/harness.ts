@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
+import { createApp } from '../../src/app.ts';
+import { parseConfig, type Config } from '../../src/config/env.ts';
+import { defaultProviders, type ProviderConfig } from '../../src/config/providers-file.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import { answerClientError } from '../../src/http/client-error.ts';
+import { createLogger } from '../../src/logger.ts';
+import { ProviderRegistry } from '../../src/providers/provider.ts';
+import { createMemoryStore } from '../../src/session/memory-store.ts';
+import type { SessionStore } from '../../src/session/store.ts';
+import { createTokenCipher } from '../../src/session/token-cipher.ts';
+import { TestClock } from './clock.ts';
+import type { CookieJar } from './cookie-jar.ts';
+
+export const SPA_ORIGIN = 'http://localhost:5173';
+
+/** Everything the BFF logged, as parsed JSON lines, so tests can search it for secrets. */
+export class LogSink extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface IdpHandle {
+  issuer: string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  store?: (clock: TestClock) => SessionStore | Promise<SessionStore>;
+  /** Reuse an IdP (and its sessions) across BFF instances, e.g. to restart the BFF. */
+  idp?: IdpHandle;
+  port?: number;
+  providers?: (idpIssuer: string, config: Config) => ProviderConfig[];
+  accessTokenTtl?: number;
+}
+
+export interface Harness {
+  bffUrl: string;
+  idp: IdpHandle;
+  config: Config;
+  deps: AppDeps;
+  clock: TestClock;
+  logs: LogSink;
+  /** A request to the BFF with the jar's cookies; redirects are never followed. */
+  request(path: string, init?: RequestInit & { jar?: CookieJar }): Promise<Response>;
+  /** The whole code flow as a browser would run it; answers the callback's response. */
+  signIn(jar: CookieJar, options?: { user?: string; password?: string; returnTo?: string; provider?: string }): Promise<Response>;
+  /** Stops the BFF (and the IdP, when the harness started it). */
+  close(options?: { keepStore?: boolean }): Promise<void>;
+}
+
+const TEST_KEY = randomBytes(32);
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const server: Server = createServer();
+  server.on('clientError', answerClientError);
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const bffUrl = `http://localhost:${port}`;
+
+  const ownIdp = !options.idp;
+  const idp: IdpHandle =
+    options.idp ??
+    (await startIdp({
+      port: 0,
+      clients: [idpClient(bffUrl)],
+      ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
+    }));
+
+  const config = parseConfig({
+    PUBLIC_BFF_URL: bffUrl,
+    SPA_ORIGINS: SPA_ORIGIN,
+    SESSION_STORE: 'memory',
+    LOG_LEVEL: 'debug',
+    SESSION_TOUCH_INTERVAL: '0',
+    ...options.env,
+  });
+  const clock = new TestClock();
+  const logs = new LogSink();
+  const logger = createLogger('debug', logs);
+  const store = options.store ? await options.store(clock) : createMemoryStore({ clock: clock.now });
+  const providerConfigs = options.providers
+    ? options.providers(idp.issuer, config)
+    : defaultProviders({ idpPort: 0, ...config.devClient }).map((p) => ({ ...p, issuer: idp.issuer }));
+  const providers = ProviderRegistry.create(providerConfigs, { logger, retryDelayMs: 0 });
+  await providers.warmUp();
+  const deps: AppDeps = {
+    config,
+    store,
+    providers,
+    cipher: createTokenCipher([{ id: 'test', key: TEST_KEY }]),
+    logger,
+    clock: clock.now,
+  };
+  server.on('request', createApp(deps).callback());
+
+  const request = (path: string, init: RequestInit & { jar?: CookieJar } = {}): Promise<Response> => {
+    const { jar, headers, ...rest } = init;
+    const merged = new Headers(headers);
+    if (jar && jar.cookies.size > 0 && !merged.has('cookie')) merged.set('cookie', jar.header());
+    return fetch(new URL(path, bffUrl), { ...rest, headers: merged, redirect: 'manual' }).then((response) => {
+      jar?.store(response);
+      return response;
+    });
+  };
+
+  const signIn: Harness['signIn'] = async (jar, signInOptions = {}) => {
+    const query = new URLSearchParams();
+    if (signInOptions.provider) query.set('provider', signInOptions.provider);
+    if (signInOptions.returnTo !== undefined) query.set('returnTo', signInOptions.returnTo);
+    const login = await request(`/auth/login?${query}`, { jar });
+    if (login.status !== 302) throw new Error(`login answered ${login.status}: ${await login.text()}`);
+    const { redirectUrl } = await signInAtIdp(
+      login.headers.get('location')!,
+      signInOptions.user ?? 'alice',
+      signInOptions.password ?? 'wonderland',
+    );
+    const callbackUrl = new URL(redirectUrl);
+    return request(`${callbackUrl.pathname}${callbackUrl.search}`, { jar });
+  };
+
+  return {
+    bffUrl,
+    idp,
+    config,
+    deps,
+    clock,
+    logs,
+    request,
+    signIn,
+    async close(closeOptions = {}) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!closeOptions.keepStore) await store.close();
+      if (ownIdp) await idp.close();
+    },
+  };
+}
+
+export function idpClient(bffUrl: string) {
+  return firstPartyClient({
+    clientId: 'gatehouse',
+    clientSecret: 'gatehouse-dev-secret',
+    publicBffUrl: bffUrl,
+    spaOrigins: [SPA_ORIGIN],
+  });
+}
+
+export const csrfHeaders = { 'X-CSRF': '1' } as const;
+
+/** The session cookie the BFF set, by the harness's configured name. */
+export function sessionCookieOf(harness: Harness, jar: CookieJar): string | undefined {
+  return jar.cookies.get(harness.config.session.cookieName);
+}

@@ -1,0 +1,130 @@
+import type { ClientMetadata } from 'oidc-provider';
+import { z } from 'zod';
+
+/**
+ * The dev IdP's operator interface: the environment variables it reads, parsed once at start-up.
+ * Only `server.ts` calls `loadConfig`; the rest of the package receives plain options.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEFAULT_API_AUDIENCE = 'http://localhost:4100';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+const httpUrl = z.url({ protocol: /^https?$/ });
+const origin = z.string().transform((value, ctx) => {
+  const url = URL.parse(value);
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.origin !== value.replace(/\/$/, '')
+  ) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" must be an origin such as http://localhost:5173` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+const EnvSchema = z.object({
+  IDP_PORT: port.default(4000),
+  BFF_PORT: port.default(3000),
+  SPA_PORT: port.default(5173),
+  // An issuer with a path would need the provider mounted under that path; the dev IdP serves from the root.
+  IDP_ISSUER: httpUrl
+    .refine((value) => URL.parse(value)?.pathname === '/' && !value.endsWith('/'), {
+      message: 'must be an origin without a path or trailing slash, such as http://localhost:4000',
+    })
+    .optional(),
+  PUBLIC_BFF_URL: httpUrl.transform((value) => value.replace(/\/+$/, '')).optional(),
+  SPA_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(origin).min(1, 'at least one origin is required'))
+    .optional(),
+  DEV_CLIENT_ID: z.string().min(1).default('gatehouse'),
+  DEV_CLIENT_SECRET: z.string().min(1).default('gatehouse-dev-secret'),
+  IDP_ACCESS_TOKEN_TTL: seconds.default(3600),
+  IDP_API_AUDIENCE: httpUrl.default(DEFAULT_API_AUDIENCE),
+  IDP_USERS_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface IdpConfig {
+  port: number;
+  issuer: string;
+  publicBffUrl: string;
+  spaOrigins: string[];
+  clientId: string;
+  clientSecret: string;
+  accessTokenTtl: number;
+  apiAudience: string;
+  usersFile: string | undefined;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+/**
+ * Parses the environment; throws a `ConfigError` naming every invalid variable. Empty values count as unset,
+ * so `IDP_PORT= pnpm start` means "the default", as it does in most shells' `.env` conventions.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdpConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+  const result = EnvSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  return {
+    port: e.IDP_PORT,
+    issuer: e.IDP_ISSUER ?? `http://localhost:${e.IDP_PORT}`,
+    publicBffUrl: e.PUBLIC_BFF_URL ?? `http://localhost:${e.BFF_PORT}`,
+    spaOrigins: e.SPA_ORIGINS ?? [`http://localhost:${e.SPA_PORT}`],
+    clientId: e.DEV_CLIENT_ID,
+    clientSecret: e.DEV_CLIENT_SECRET,
+    accessTokenTtl: e.IDP_ACCESS_TOKEN_TTL,
+    apiAudience: e.IDP_API_AUDIENCE,
+    usersFile: e.IDP_USERS_FILE,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export interface FirstPartyClientOptions {
+  clientId: string;
+  clientSecret: string;
+  /** The BFF's public base URL, e.g. `http://localhost:3000`. */
+  publicBffUrl: string;
+  /** The SPA origins; each gets `<origin>/` as a post-logout redirect URI. */
+  spaOrigins: readonly string[];
+}
+
+/** The registration of the Gatehouse BFF at the dev IdP. */
+export function firstPartyClient(options: FirstPartyClientOptions): ClientMetadata {
+  const bff = options.publicBffUrl.replace(/\/+$/, '');
+  return {
+    client_id: options.clientId,
+    client_secret: options.clientSecret,
+    client_name: 'Gatehouse',
+    application_type: 'web',
+    redirect_uris: [`${bff}/auth/callback`],
+    post_logout_redirect_uris: options.spaOrigins.map((spa) => `${spa.replace(/\/+$/, '')}/`),
+    backchannel_logout_uri: `${bff}/auth/backchannel-logout`,
+    backchannel_logout_session_required: true,
+    // client_secret_post is accepted as well: oidc-provider treats the two secret methods as interchangeable.
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    id_token_signed_response_alg: 'RS256',
+  };
+}

@@ -1,0 +1,74 @@
+import { escapeHtml as e, renderPage, type Page } from './html.ts';
+import type { DemoUser } from './users.ts';
+
+/** The pages the dev IdP shows: sign-in, sign-out (automatic or confirmed) and errors. */
+
+export const INVALID_CREDENTIALS = 'Invalid username or password.';
+
+export interface LoginPageOptions {
+  action: string;
+  clientName: string;
+  users: readonly DemoUser[];
+  username?: string;
+  error?: string;
+}
+
+export function loginPage(options: LoginPageOptions): Page {
+  const error = options.error ? `<p class="error" role="alert">${e(options.error)}</p>` : '';
+  const hints = options.users
+    .map(
+      (user) =>
+        `<li><code>${e(user.username)}</code> / <code>${e(user.password)}</code> (${e(user.name)})</li>`,
+    )
+    .join('');
+  // The username field gets focus unless it is already filled in (after a wrong password).
+  const focusUser = options.username ? '' : ' autofocus';
+  const focusPassword = options.username ? ' autofocus' : '';
+  return renderPage({
+    title: 'Sign in — Dev IdP',
+    body: `<h1>Sign in</h1>
+<p>to continue to <strong>${e(options.clientName)}</strong></p>
+${error}
+<form method="post" action="${e(options.action)}" autocomplete="off" novalidate>
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocapitalize="none" spellcheck="false" required value="${e(options.username ?? '')}"${focusUser}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" required${focusPassword}>
+<button type="submit">Sign in</button>
+</form>
+<section class="hint" aria-label="Demo users">
+<strong>Demo users</strong>
+<ul>${hints}</ul>
+</section>`,
+  });
+}
+
+/**
+ * The sign-out page for a first-party client: the user already chose to sign out in the app, so the form
+ * submits itself. `logout=yes` ends the whole IdP session, not only this client's part of it.
+ */
+export function autoLogoutPage(form: string): Page {
+  return renderPage({
+    title: 'Signing out — Dev IdP',
+    autoSubmit: true,
+    body: `<h1>Signing out…</h1>
+${form}
+<input type="hidden" form="op.logoutForm" name="logout" value="yes">
+<noscript><p>JavaScript is disabled.</p><button type="submit" form="op.logoutForm">Continue</button></noscript>`,
+  });
+}
+
+/** The sign-out page when the request does not prove it comes from the signed-in user's own client. */
+export function logoutConfirmPage(form: string, host: string): Page {
+  return renderPage({
+    title: 'Sign out — Dev IdP',
+    body: `<h1>Sign out of ${e(host)}?</h1>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>`,
+  });
+}
+
+export function messagePage(title: string, message: string): Page {
+  return renderPage({ title: `${title} — Dev IdP`, body: `<h1>${e(title)}</h1>\n<p>${e(message)}</p>` });
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { Link, useLoaderData, useNavigate } from 'react-router-dom';
+import { isUnauthenticated } from '../api/bff.ts';
+import { useApp } from '../lib/app-context.ts';
+import { formatDateTime, formatRelative } from '../lib/format.ts';
+import { isSignInRequired, messageOf, type DashboardData } from '../routes.tsx';
+import { SignInRequiredNotice } from './SignInRequired.tsx';
+
+function When({ iso }: { iso: string }) {
+  return (
+    <>
+      <time dateTime={iso} title={iso}>
+        {formatDateTime(iso)}
+      </time>{' '}
+      <span className="muted">({formatRelative(iso)})</span>
+    </>
+  );
+}
+
+export function DashboardPage() {
+  const data = useLoaderData() as DashboardData;
+  if (isSignInRequired(data)) return <SignInRequiredNotice state={data} />;
+  return <Dashboard {...data} />;
+}
+
+function Dashboard({ session, providerLabel }: Exclude<DashboardData, { signIn: unknown }>) {
+  const { client, session: store } = useApp();
+  const navigate = useNavigate();
+  const [signingOut, setSigningOut] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { user } = session;
+
+  async function signOut() {
+    setSigningOut(true);
+    setError(null);
+    try {
+      await client.logout(); // leaves the page for the provider's end-session URL
+    } catch (e) {
+      setSigningOut(false);
+      if (isUnauthenticated(e)) {
+        store.signedOut();
+        await navigate('/', { replace: true });
+      } else {
+        setError(messageOf(e));
+      }
+    }
+  }
+
+  return (
+    <section className="card">
+      <title>Dashboard · Gatehouse</title>
+      <div className="profile">
+        {user.picture && /^https:\/\//.test(user.picture) && (
+          <img
+            className="avatar"
+            src={user.picture}
+            alt=""
+            width={56}
+            height={56}
+            referrerPolicy="no-referrer"
+          />
+        )}
+        <div>
+          <h1>Dashboard</h1>
+          <p className="lead">Welcome, {user.name ?? user.email ?? user.sub}.</p>
+        </div>
+      </div>
+
+      <h2>Your account</h2>
+      <dl className="details">
+        <dt>Name</dt>
+        <dd>{user.name ?? <span className="muted">Not provided</span>}</dd>
+        <dt>Email</dt>
+        <dd>{user.email ?? <span className="muted">Not provided</span>}</dd>
+        <dt>Provider</dt>
+        <dd>
+          {providerLabel ? (
+            <>
+              {providerLabel} <span className="muted">({session.provider})</span>
+            </>
+          ) : (
+            session.provider
+          )}
+        </dd>
+      </dl>
+
+      <h2>This session</h2>
+      <dl className="details">
+        <dt>Signed in</dt>
+        <dd>
+          <When iso={session.createdAt} />
+        </dd>
+        <dt>Session expires</dt>
+        <dd>
+          <When iso={session.expiresAt} />
+        </dd>
+        <dt>Expires if idle</dt>
+        <dd>
+          <When iso={session.idleExpiresAt} />
+        </dd>
+      </dl>
+
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="actions">
+        <button type="button" className="primary" onClick={() => void signOut()} disabled={signingOut}>
+          {signingOut ? 'Signing out…' : 'Sign out'}
+        </button>
+        <Link to="/sessions">Manage your sessions</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { StrictMode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { createBffClient } from './api/bff.ts';
+import { loadConfig } from './config.ts';
+import { createRoutes } from './routes.tsx';
+
+function StartupError() {
+  return (
+    <div className="shell">
+      <main id="main">
+        <section className="card narrow">
+          <h1>Gatehouse could not start</h1>
+          <p role="alert">Its configuration could not be loaded. Please try again in a moment.</p>
+          <p className="actions">
+            <button type="button" onClick={() => window.location.reload()}>
+              Try again
+            </button>
+          </p>
+        </section>
+      </main>
+    </div>
+  );
+}
+
+/** Loads `/config.json`, then renders the router into `container`. */
+export async function start(container: HTMLElement): Promise<Root> {
+  const root = createRoot(container);
+  let bffUrl: string;
+  try {
+    ({ bffUrl } = await loadConfig());
+  } catch (error) {
+    console.error('Gatehouse: could not load /config.json', error);
+    root.render(<StartupError />);
+    return root;
+  }
+  const router = createBrowserRouter(createRoutes(createBffClient(bffUrl)));
+  root.render(
+    <StrictMode>
+      <RouterProvider router={router} />
+    </StrictMode>,
+  );
+  return root;
+}

@@ -1,0 +1,57 @@
+import { expect, type BrowserContext, type Cookie, type Locator, type Page } from '@playwright/test';
+import { IDP_URL, SESSION_COOKIE, SPA_URL } from '../origins.ts';
+
+export { BFF_URL, IDP_URL, SESSION_COOKIE, SPA_URL } from '../origins.ts';
+
+/** The dev IdP's demo users (contract: "Demo users of the dev IdP"). */
+export const USERS = {
+  alice: { username: 'alice', password: 'wonderland', name: 'Alice Liddell', email: 'alice@example.com' },
+  bob: { username: 'bob', password: 'builder', name: 'Bob Builder', email: 'bob@example.com' },
+} as const;
+
+export const onIdp = (url: URL): boolean => url.origin === IDP_URL;
+export const onSpa = (url: URL): boolean => url.origin === SPA_URL;
+
+/** Waits until the browser shows the IdP's sign-in form (not an immediate redirect back). */
+export async function expectIdpSignInPage(page: Page): Promise<void> {
+  await page.waitForURL(onIdp);
+  await expect(page.getByLabel('Username')).toBeVisible();
+  await expect(page.getByLabel('Password')).toBeVisible();
+}
+
+/** Fills the IdP's sign-in form and submits it. The page must already be on (or heading to) that form. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await expectIdpSignInPage(page);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** The home page's `Sign in with Dev IdP` control: a button or a link, per the contract. */
+export function devIdpSignInControl(page: Page): Locator {
+  const name = /^Sign in with Dev IdP/;
+  return page.getByRole('button', { name }).or(page.getByRole('link', { name }));
+}
+
+/** From the SPA's home page, through `Sign in with Dev IdP` and the IdP's form, back to the SPA. */
+export async function signInFromHome(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await devIdpSignInControl(page).click();
+  await signIn(page, username, password);
+  await page.waitForURL(onSpa);
+}
+
+/** The signed-in dashboard of `user`. */
+export async function expectDashboardOf(page: Page, user: (typeof USERS)[keyof typeof USERS]): Promise<void> {
+  await page.waitForURL((url) => onSpa(url) && url.pathname === '/dashboard');
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByText(user.name).first()).toBeVisible();
+  await expect(page.getByText(user.email).first()).toBeVisible();
+}
+
+export async function sessionCookie(context: BrowserContext): Promise<Cookie | undefined> {
+  return (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
+}
+
+/** A JSON Web Token (header.payload…): base64url of `{"` is `eyJ`; random opaque values never hold a dot. */
+export const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/;

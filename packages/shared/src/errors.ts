@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Every error code the BFF answers with, in the body and in `/?error=<code>` redirects. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthenticated',
+  'csrf',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'rate_limited',
+  'store_unavailable',
+  'provider_unavailable',
+  'upstream_unavailable',
+  'upstream_timeout',
+  'server_error',
+  // login outcomes, shown to the SPA as `/?error=<code>`
+  'access_denied',
+  'login_failed',
+  'login_expired',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** The one JSON error shape: `{"error": "<code>", "message": "<human text>"}`. */
+export const ErrorBodySchema = z.object({
+  error: z.string().min(1),
+  message: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { UserInfoSchema } from './user-info.ts';
+
+/** Body of `GET /api/session`. Times are ISO 8601 UTC. */
+export const SessionInfoSchema = z.object({
+  user: UserInfoSchema,
+  provider: z.string().min(1),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  idleExpiresAt: z.iso.datetime(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+/** One entry of `GET /api/sessions`. `id` is an opaque handle, never the cookie value. */
+export const SessionSummarySchema = z.object({
+  id: z.string().min(1),
+  current: z.boolean(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  userAgent: z.string().nullable(),
+  provider: z.string().min(1),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+export const SessionListSchema = z.array(SessionSummarySchema);
