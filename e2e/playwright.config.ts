@@ -41,6 +41,9 @@ const stackEnv: Record<string, string> = {
   DEV_CLIENT_ID,
   DEV_CLIENT_SECRET,
   SESSION_STORE: 'memory',
+  // The contract's demo users (alice, bob) plus one user per test that ends *all* of a user's sessions, so
+  // those tests cannot sign out a user another worker is using at the same moment.
+  IDP_USERS_FILE: fileURLToPath(new URL('fixtures/idp-users.json', import.meta.url)),
   // Empty means unset: the dev IdP alone, whatever a developer's shell points at.
   PROVIDERS_FILE: '',
 };
@@ -90,7 +93,7 @@ export default defineConfig({
   webServer: [
     {
       name: 'idp',
-      command: 'pnpm --filter @gatehouse/idp start',
+      command: 'pnpm --silent --filter @gatehouse/idp start',
       cwd: repoRoot,
       env: stackEnv,
       url: `${IDP_URL}/.well-known/openid-configuration`,
@@ -106,7 +109,7 @@ export default defineConfig({
     },
     {
       name: 'bff',
-      command: 'pnpm --filter @gatehouse/bff start',
+      command: 'pnpm --silent --filter @gatehouse/bff start',
       cwd: repoRoot,
       env: stackEnv,
       url: `${BFF_URL}/readyz`,
@@ -118,7 +121,7 @@ export default defineConfig({
     },
     {
       name: 'spa',
-      command: 'pnpm --filter @gatehouse/spa build && pnpm --filter @gatehouse/spa start',
+      command: 'pnpm --filter @gatehouse/spa build && pnpm --silent --filter @gatehouse/spa start',
       cwd: repoRoot,
       env: stackEnv,
       url: `${SPA_URL}/`,

@@ -28,11 +28,19 @@ const spaPort = port('SPA_PORT', 5173);
 const services = [
   {
     name: 'idp',
-    args: ['--filter', '@gatehouse/idp', 'start'],
+    args: ['--silent', '--filter', '@gatehouse/idp', 'start'],
     ready: `http://localhost:${idpPort}/.well-known/openid-configuration`,
   },
-  { name: 'bff', args: ['--filter', '@gatehouse/bff', 'start'], ready: `http://localhost:${bffPort}/readyz` },
-  { name: 'spa', args: ['--filter', '@gatehouse/spa', 'start'], ready: `http://localhost:${spaPort}/` },
+  {
+    name: 'bff',
+    args: ['--silent', '--filter', '@gatehouse/bff', 'start'],
+    ready: `http://localhost:${bffPort}/readyz`,
+  },
+  {
+    name: 'spa',
+    args: ['--silent', '--filter', '@gatehouse/spa', 'start'],
+    ready: `http://localhost:${spaPort}/`,
+  },
 ];
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;

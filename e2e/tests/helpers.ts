@@ -3,11 +3,18 @@ import { IDP_URL, SESSION_COOKIE, SPA_URL } from '../origins.ts';
 
 export { BFF_URL, IDP_URL, SESSION_COOKIE, SPA_URL } from '../origins.ts';
 
-/** The dev IdP's demo users (contract: "Demo users of the dev IdP"). */
+/**
+ * The dev IdP's demo users (contract: "Demo users of the dev IdP"), and two more from
+ * `fixtures/idp-users.json`, each owned by one session-management test: that test ends all of its
+ * user's sessions, which must not sign out a test running beside it.
+ */
 export const USERS = {
   alice: { username: 'alice', password: 'wonderland', name: 'Alice Liddell', email: 'alice@example.com' },
   bob: { username: 'bob', password: 'builder', name: 'Bob Builder', email: 'bob@example.com' },
+  carol: { username: 'carol', password: 'carol-e2e', name: 'Carol Revoker', email: 'carol@example.com' },
+  dave: { username: 'dave', password: 'dave-e2e', name: 'Dave Everywhere', email: 'dave@example.com' },
 } as const;
+export type User = (typeof USERS)[keyof typeof USERS];
 
 export const onIdp = (url: URL): boolean => url.origin === IDP_URL;
 export const onSpa = (url: URL): boolean => url.origin === SPA_URL;
@@ -42,7 +49,7 @@ export async function signInFromHome(page: Page, username: string, password: str
 }
 
 /** The signed-in dashboard of `user`. */
-export async function expectDashboardOf(page: Page, user: (typeof USERS)[keyof typeof USERS]): Promise<void> {
+export async function expectDashboardOf(page: Page, user: User): Promise<void> {
   await page.waitForURL((url) => onSpa(url) && url.pathname === '/dashboard');
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByText(user.name).first()).toBeVisible();

@@ -66,6 +66,7 @@ export function renderPage(options: { title: string; body: string; autoSubmit?: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(options.title)}</title>
 <style>${STYLE}</style>
 ${script}

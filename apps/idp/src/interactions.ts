@@ -62,17 +62,12 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
     return interaction;
   }
 
-  async function showLogin(
-    ctx: Context,
-    interaction: Interaction,
-    status = 200,
-    error?: string,
-    username?: string,
-  ) {
+  // A refused password answers 200 with the form again: the page itself, not the status, tells the user.
+  async function showLogin(ctx: Context, interaction: Interaction, error?: string, username?: string) {
     const hint = interaction.params['login_hint'];
     send(
       ctx,
-      status,
+      200,
       loginPage({
         action: `/interaction/${interaction.uid}/login`,
         clientName: await clientName(interaction.params['client_id']),
@@ -118,8 +113,8 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
     const password = form.get('password') ?? '';
     const user = username && password ? users.authenticate(username, password) : undefined;
     if (!user) {
-      logger.info({ username, uid: interaction.uid }, 'dev IdP: sign-in refused');
-      await showLogin(ctx, interaction, 200, INVALID_CREDENTIALS, username);
+      logger.info({ username: username.slice(0, 64), uid: interaction.uid }, 'dev IdP: sign-in refused');
+      await showLogin(ctx, interaction, INVALID_CREDENTIALS, username);
       return;
     }
     logger.info({ sub: user.username, uid: interaction.uid }, 'dev IdP: signed in');
@@ -135,6 +130,11 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
     const uid = match?.[1];
     if (!uid) return next();
     const isLogin = match[2] !== undefined;
+    if (isLogin && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      // A reload of the page that answered a wrong password: show the sign-in form again.
+      redirect(ctx, `/interaction/${uid}`);
+      return;
+    }
     if (isLogin ? ctx.method !== 'POST' : ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('allow', isLogin ? 'POST' : 'GET, HEAD');
       send(ctx, 405, messagePage('Method not allowed', 'This page does not accept that request.'));

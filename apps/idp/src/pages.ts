@@ -29,11 +29,11 @@ export function loginPage(options: LoginPageOptions): Page {
     body: `<h1>Sign in</h1>
 <p>to continue to <strong>${e(options.clientName)}</strong></p>
 ${error}
-<form method="post" action="${e(options.action)}" autocomplete="off" novalidate>
+<form method="post" action="${e(options.action)}" novalidate>
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocapitalize="none" spellcheck="false" required value="${e(options.username ?? '')}"${focusUser}>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${e(options.username ?? '')}"${focusUser}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" required${focusPassword}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${focusPassword}>
 <button type="submit">Sign in</button>
 </form>
 <section class="hint" aria-label="Demo users">

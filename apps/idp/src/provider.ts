@@ -42,7 +42,7 @@ async function signingKeys(): Promise<{ keys: JWK[] }> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
-  return { keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' } as JWK] };
+  return { keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] };
 }
 
 /**
@@ -85,6 +85,7 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
     // Put the scope's claims into the ID token too, not only into userinfo: relying parties may rely on either.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     pkce: { required: () => true },
     findAccount(_ctx, sub) {
       const user = users.find(sub);

@@ -37,6 +37,14 @@ const idp = await startIdp({
   accessTokenTtl: config.accessTokenTtl,
   apiAudience: config.apiAudience,
   logger,
+}).catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    logger.fatal(`cannot listen on port ${config.port} (${code}); set IDP_PORT to a free port`);
+  } else {
+    logger.fatal({ err: error }, 'dev IdP failed to start');
+  }
+  process.exit(1);
 });
 
 logger.warn(

@@ -1,4 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import { createIdp, type CreateIdpOptions } from './provider.ts';
@@ -37,18 +43,23 @@ function urlHost(host: string | undefined): string {
 
 /**
  * Starts the IdP on its own HTTP server. The socket is bound before the provider is built so that with
- * `port: 0` the issuer can name the real port — an issuer is fixed for the provider's lifetime.
+ * `port: 0` the issuer can name the real port — an issuer is fixed for the provider's lifetime. Requests
+ * that arrive while the provider is being built (a readiness probe, typically) wait for it instead of
+ * hanging unanswered.
  */
 export async function startIdp(options: StartIdpOptions): Promise<RunningIdp> {
   const { port, host, issuer: configuredIssuer, ...idpOptions } = options;
-  const server = createServer();
+  let handler: RequestListener | undefined;
+  const early: [IncomingMessage, ServerResponse][] = [];
+  const server = createServer((req, res) => (handler ? handler(req, res) : early.push([req, res])));
   await listen(server, port, host);
   try {
     const { port: bound } = server.address() as AddressInfo;
     const url = `http://${urlHost(host)}:${bound}`;
     const issuer = configuredIssuer ?? url;
     const provider = await createIdp({ ...idpOptions, issuer });
-    server.on('request', provider.callback());
+    handler = provider.callback();
+    for (const [req, res] of early.splice(0)) handler(req, res);
     return {
       issuer,
       url,
@@ -61,6 +72,7 @@ export async function startIdp(options: StartIdpOptions): Promise<RunningIdp> {
         }),
     };
   } catch (error) {
+    for (const [, res] of early.splice(0)) res.writeHead(503, { connection: 'close' }).end();
     server.close();
     throw error;
   }

@@ -161,6 +161,13 @@ describe('authorization code flow with PKCE', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('<label for="username">Username</label>');
     expect(html).toContain('<button type="submit">Sign in</button>');
+    expect(posted.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(posted.headers.get('cache-control')).toBe('no-store');
+
+    // Reloading that answer (a GET of the form's URL) goes back to the sign-in form.
+    const reload = await fetch(action, { redirect: 'manual', headers: { cookie: jar.header(action) ?? '' } });
+    expect(reload.status).toBe(303);
+    expect(new URL(reload.headers.get('location') ?? '', action).href).toBe(url);
   });
 
   it('answers a stale or foreign interaction with an HTML error page, not a stack trace', async () => {

@@ -27,7 +27,9 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
     } catch {
       throw new InvalidLogoutToken('not a JWT');
     }
-    const provider = deps.providers.providers.find((p) => p.kind === 'oidc' && p.config.issuer === unverified.iss);
+    const provider = deps.providers.providers.find(
+      (p) => p.kind === 'oidc' && p.config.issuer === unverified.iss,
+    );
     if (!provider) throw new InvalidLogoutToken('unknown issuer');
     const configuration = await provider.getConfiguration();
     const metadata = configuration.serverMetadata();

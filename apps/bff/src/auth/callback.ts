@@ -30,13 +30,20 @@ export function callback(deps: AppDeps): Middleware {
       throw invalidRequest('The sign-in response carries no valid state. Start the sign-in again.');
     }
     const tx = await store.takeTransaction(state);
-    if (!tx) throw invalidRequest('This sign-in is unknown, expired or already used. Start the sign-in again.');
+    if (!tx)
+      throw invalidRequest('This sign-in is unknown, expired or already used. Start the sign-in again.');
 
     const log = ctx.state.log ?? deps.logger;
     const fail = (code: ErrorCode, reason: string, error?: unknown): void => {
       const detail = error as { code?: unknown; error?: unknown; name?: unknown } | undefined;
       log.warn(
-        { provider: tx.provider, reason, errorName: detail?.name, errorCode: detail?.code, oauthError: detail?.error },
+        {
+          provider: tx.provider,
+          reason,
+          errorName: detail?.name,
+          errorCode: detail?.code,
+          oauthError: detail?.error,
+        },
         'sign-in failed',
       );
       ctx.redirect(failureRedirect(tx.returnTo, code));
@@ -66,7 +73,11 @@ export function callback(deps: AppDeps): Middleware {
       });
     } catch (error) {
       const denied = error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied';
-      return fail(denied ? 'access_denied' : 'login_failed', 'the authorization response or code exchange was refused', error);
+      return fail(
+        denied ? 'access_denied' : 'login_failed',
+        'the authorization response or code exchange was refused',
+        error,
+      );
     }
 
     let loaded: Awaited<ReturnType<typeof loadUser>>;

@@ -17,7 +17,9 @@ export function logout(deps: AppDeps): Middleware {
     const home = `${spaOriginFor(ctx, config.spaOrigins)}/`;
     const current = currentSession(ctx);
     ctx.session = null;
-    const body: LogoutResponse = { redirectTo: current ? await endSessionUrl(deps, current.session, home) : home };
+    const body: LogoutResponse = {
+      redirectTo: current ? await endSessionUrl(deps, current.session, home) : home,
+    };
     ctx.body = body;
   };
 }

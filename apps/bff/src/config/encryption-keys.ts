@@ -18,7 +18,9 @@ export function resolveEncryptionKeys(config: Config): ReturnType<typeof parseEn
     }
   }
   if (config.env === 'production') {
-    throw new ConfigError('Invalid configuration:\nSESSION_ENCRYPTION_KEYS: required when NODE_ENV=production');
+    throw new ConfigError(
+      'Invalid configuration:\nSESSION_ENCRYPTION_KEYS: required when NODE_ENV=production',
+    );
   }
   if (config.store.kind === 'memory') return parseEncryptionKeys(`dev:${randomBytes(32).toString('base64')}`);
   const file = `${dirname(config.store.file)}/dev-encryption.key`;

@@ -64,7 +64,13 @@ export interface Config {
   publicUrl: string;
   spaOrigins: string[];
   idpPort: number;
-  store: { kind: 'memory' | 'file' | 'redis'; file: string; redisUrl: string; redisKeyPrefix: string; redisCommandTimeoutMs: number };
+  store: {
+    kind: 'memory' | 'file' | 'redis';
+    file: string;
+    redisUrl: string;
+    redisKeyPrefix: string;
+    redisCommandTimeoutMs: number;
+  };
   session: {
     idleTimeoutMs: number;
     absoluteTimeoutMs: number;
@@ -94,7 +100,9 @@ function issuesToMessage(error: z.ZodError): string {
 /** Parses the environment; throws `ConfigError` naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // Empty strings mean "unset", as they do for most operators' tooling.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${issuesToMessage(parsed.error)}`);
   const e = parsed.data;
@@ -102,9 +110,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const spaOriginsResult = z
     .array(origin)
     .min(1)
-    .safeParse((e.SPA_ORIGINS ?? `http://localhost:${e.SPA_PORT}`).split(',').map((s) => s.trim()).filter(Boolean));
+    .safeParse(
+      (e.SPA_ORIGINS ?? `http://localhost:${e.SPA_PORT}`)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   if (!spaOriginsResult.success) {
-    throw new ConfigError(`Invalid configuration:\nSPA_ORIGINS: ${spaOriginsResult.error.issues[0]?.message ?? 'invalid'}`);
+    throw new ConfigError(
+      `Invalid configuration:\nSPA_ORIGINS: ${spaOriginsResult.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   if (e.SESSION_ABSOLUTE_TIMEOUT < e.SESSION_IDLE_TIMEOUT) {
     throw new ConfigError(

@@ -50,7 +50,10 @@ const ProviderSchema = z
     endSessionEndpoint: httpUrl.optional(),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1).optional(),
-    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid scope')).min(1).optional(),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid scope'))
+      .min(1)
+      .optional(),
     authorizationParams: z.record(z.string(), z.string()).optional(),
     idTokenSignedResponseAlg: z.string().min(2).optional(),
     claims: ClaimsMappingSchema.optional(),
@@ -60,7 +63,10 @@ const ProviderSchema = z
   .superRefine((p, ctx) => {
     const explicit = p.authorizationEndpoint ?? p.tokenEndpoint;
     if (p.issuer && explicit) {
-      ctx.addIssue({ code: 'custom', message: 'give either "issuer" (OpenID Connect) or explicit endpoints, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either "issuer" (OpenID Connect) or explicit endpoints, not both',
+      });
     }
     if (!p.issuer && !(p.authorizationEndpoint && p.tokenEndpoint && p.userinfoEndpoint)) {
       ctx.addIssue({
@@ -70,10 +76,20 @@ const ProviderSchema = z
     }
     for (const key of Object.keys(p.authorizationParams ?? {})) {
       if (RESERVED_AUTHORIZATION_PARAMS.has(key)) {
-        ctx.addIssue({ code: 'custom', path: ['authorizationParams', key], message: 'is set by Gatehouse itself' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['authorizationParams', key],
+          message: 'is set by Gatehouse itself',
+        });
       }
     }
-    for (const field of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint', 'endSessionEndpoint'] as const) {
+    for (const field of [
+      'issuer',
+      'authorizationEndpoint',
+      'tokenEndpoint',
+      'userinfoEndpoint',
+      'endSessionEndpoint',
+    ] as const) {
       const value = p[field];
       if (!value) continue;
       const url = new URL(value);
@@ -86,7 +102,11 @@ const ProviderSchema = z
       }
     }
     if (p.allowInsecureHttp && p.issuer && !isLoopback(new URL(p.issuer))) {
-      ctx.addIssue({ code: 'custom', path: ['allowInsecureHttp'], message: 'is allowed only for a loopback issuer' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowInsecureHttp'],
+        message: 'is allowed only for a loopback issuer',
+      });
     }
   });
 export type ProviderConfig = z.infer<typeof ProviderSchema>;
@@ -100,7 +120,8 @@ const ProvidersFileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.providers.forEach((p, index) => {
-      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: 'is a duplicate' });
+      if (seen.has(p.name))
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: 'is a duplicate' });
       seen.add(p.name);
     });
   });
@@ -119,7 +140,10 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
   if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, env, `${path}[${i}]`));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, path ? `${path}.${key}` : key)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        substituteEnv(item, env, path ? `${path}.${key}` : key),
+      ]),
     );
   }
   return value;
@@ -128,7 +152,9 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
 export function parseProviders(raw: unknown, env: Record<string, string | undefined>): ProviderConfig[] {
   const result = ProvidersFileSchema.safeParse(substituteEnv(raw, env));
   if (!result.success) {
-    const details = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
+    const details = result.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('\n');
     throw new ConfigError(`PROVIDERS_FILE is invalid:\n${details}`);
   }
   return result.data.providers;
@@ -145,7 +171,11 @@ export function loadProvidersFile(path: string, env: Record<string, string | und
 }
 
 /** Without PROVIDERS_FILE: the embedded dev IdP alone. */
-export function defaultProviders(options: { idpPort: number; clientId: string; clientSecret: string }): ProviderConfig[] {
+export function defaultProviders(options: {
+  idpPort: number;
+  clientId: string;
+  clientSecret: string;
+}): ProviderConfig[] {
   return [
     {
       name: 'dev',

@@ -1,6 +1,10 @@
 import type { Socket } from 'node:net';
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /**
  * Requests node's parser refuses before koa sees them (oversized headers, malformed request lines) still get

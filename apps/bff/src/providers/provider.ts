@@ -80,7 +80,9 @@ export class Provider {
     const { config, options } = this;
     const metadata: Partial<oidc.ClientMetadata> = {
       client_secret: config.clientSecret,
-      ...(config.idTokenSignedResponseAlg ? { id_token_signed_response_alg: config.idTokenSignedResponseAlg } : {}),
+      ...(config.idTokenSignedResponseAlg
+        ? { id_token_signed_response_alg: config.idTokenSignedResponseAlg }
+        : {}),
     };
     const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
     try {
@@ -120,7 +122,10 @@ export class Provider {
     } catch (error) {
       this.lastFailureAt = options.now?.() ?? Date.now();
       options.logger.warn(
-        { provider: this.name, err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+        {
+          provider: this.name,
+          err: { message: (error as Error).message, code: (error as { code?: string }).code },
+        },
         'provider discovery failed; will retry on use',
       );
       throw error;

@@ -32,7 +32,11 @@ export function newSession(
 }
 
 /** The idle update due now, or null while the last one is recent enough. */
-export function idleUpdateDue(session: StoredSession, now: number, policy: LifetimePolicy): SessionIdleUpdate | null {
+export function idleUpdateDue(
+  session: StoredSession,
+  now: number,
+  policy: LifetimePolicy,
+): SessionIdleUpdate | null {
   if (now - session.lastSeenAt < policy.touchIntervalMs) return null;
   return { lastSeenAt: now, idleExpiresAt: Math.min(now + policy.idleTimeoutMs, session.absoluteExpiresAt) };
 }

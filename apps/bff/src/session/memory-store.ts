@@ -11,7 +11,8 @@ import { StoreUnavailableError } from './store.ts';
  * Memory is bounded: dead entries are deleted when read and by a periodic sweep, and each map is capped
  * (`maxSessions`, `maxTransactions`); when one is full, the entries closest to expiry (oldest first on ties)
  * are evicted, so a stream of abandoned logins cannot grow it without bound. Values are copied on the way in
- * and out, so callers cannot mutate stored state.
+ * and out, so callers cannot mutate stored state. Sessions are indexed per user (`provider \n sub`) and per
+ * provider session (`provider \n sid`), each name mapping to a Set of store keys.
  */
 
 export interface MemoryStoreOptions {

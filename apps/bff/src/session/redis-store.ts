@@ -4,13 +4,13 @@ import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSe
 import { StoreUnavailableError } from './store.ts';
 
 /**
- * The shared session store for several BFF instances, on Redis (standalone; not Redis Cluster, since the
- * scripts touch the user index named inside a session hash).
+ * The shared session store for several BFF instances, on Redis ≥ 6.2 (GETDEL). Standalone, not Redis Cluster:
+ * the scripts reach the indexes named inside a session hash.
  *
  * Layout, under `keyPrefix` (default `gatehouse:`):
  * - `s:<key>`: a HASH per session: `data` (the session JSON without lastSeenAt/idleExpiresAt/absoluteExpiresAt),
- *   `idle`, `last`, `abs` (those three times, epoch ms) and `ix` (the name of its user index). The key expires
- *   with the session: PEXPIRE min(idle, abs) − now.
+ *   `idle`, `last`, `abs` (those three times, epoch ms), `ix` (the name of its user index) and `sx` (of its sid
+ *   index, when it has a sid). The key expires with the session: PEXPIRE min(idle, abs) − now.
  * - `u:<provider>:<sub>`: a ZSET per user: member = session key, score = that session's expiry. Dead members are
  *   pruned whenever the index is written or listed, and the index itself expires with its last member.
  *   (Provider names cannot contain ":", so the name is unambiguous.)
@@ -19,7 +19,7 @@ import { StoreUnavailableError } from './store.ts';
  *
  * Every multi-key change is one Lua script, so it is atomic: `set`/`update` write hash and index together;
  * `touch` and `update` only write a session that exists and is alive by the caller's clock (passed in), so they
- * never resurrect one that a concurrent `destroy` removed; `destroy` drops the hash and its index member. Reads
+ * never resurrect one that a concurrent `destroy` removed; `destroy` drops the hash and its index members. Reads
  * enforce expiry with the injected clock too: a record dead by the clock is deleted and reads as null. TTLs are
  * set relative to that clock (PEXPIRE expiry − now), so a skew between the BFF's clock and Redis's does not
  * shorten or stretch sessions.
@@ -27,7 +27,9 @@ import { StoreUnavailableError } from './store.ts';
  * Outages: no offline queue (a command while disconnected waits at most `commandTimeoutMs` for the connection
  * to come back, then fails), every command has a `commandTimeoutMs` timeout, reconnection goes on forever with
  * capped back-off, and every failure is thrown as `StoreUnavailableError`. Connection errors go to `onError`
- * (never unhandled). When Redis is back, the same store object works again.
+ * (never unhandled). When Redis is back, the same store object works again. A command that timed out may still
+ * have reached Redis and run there (a frozen server wakes up and executes what was sent); every write here is
+ * safe to apply late, since none of them can resurrect a session.
  */
 
 export interface RedisStoreOptions {

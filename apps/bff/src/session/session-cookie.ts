@@ -50,7 +50,12 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
           if (!isWellFormedSessionId(id)) return null;
           return store.get(storeKeyFor(id));
         },
-        async set(id: string, data: Record<string, unknown>, _maxAge: number, options: { ctx?: ParameterizedContext }) {
+        async set(
+          id: string,
+          data: Record<string, unknown>,
+          _maxAge: number,
+          options: { ctx?: ParameterizedContext },
+        ) {
           const ctx = options.ctx;
           const session = withoutKoaFields(data);
           if (!ctx) return;

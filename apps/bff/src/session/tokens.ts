@@ -13,7 +13,11 @@ export function openTokens(cipher: TokenCipher, sealed: string, provider: string
   return JSON.parse(cipher.open(sealed, aadFor(provider, sub))) as TokenSet;
 }
 
-export function tokenSetFrom(response: oidc.TokenEndpointResponse, now: number, previous?: TokenSet): TokenSet {
+export function tokenSetFrom(
+  response: oidc.TokenEndpointResponse,
+  now: number,
+  previous?: TokenSet,
+): TokenSet {
   return {
     accessToken: response.access_token,
     tokenType: response.token_type ?? 'bearer',

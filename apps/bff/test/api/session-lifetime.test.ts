@@ -34,7 +34,9 @@ describe('idle and absolute expiry, with an injected clock', () => {
       idleExpiresAt: string;
     };
     h.clock.advance(20 * MINUTE);
-    const peek = (await (await h.request('/api/session?slide=false', { jar, headers: csrfHeaders })).json()) as {
+    const peek = (await (
+      await h.request('/api/session?slide=false', { jar, headers: csrfHeaders })
+    ).json()) as {
       idleExpiresAt: string;
     };
     expect(peek.idleExpiresAt).toBe(first.idleExpiresAt);

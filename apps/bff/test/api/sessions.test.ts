@@ -42,11 +42,19 @@ describe('session management', () => {
     const phoneId = (await list(phone)).find((s) => s.current)!.id;
     const bobId = (await list(bob)).find((s) => s.current)!.id;
 
-    const foreign = await h.request(`/api/sessions/${bobId}`, { method: 'DELETE', jar: laptop, headers: csrfHeaders });
+    const foreign = await h.request(`/api/sessions/${bobId}`, {
+      method: 'DELETE',
+      jar: laptop,
+      headers: csrfHeaders,
+    });
     expect(foreign.status).toBe(404);
     expect((await h.request('/api/session', { jar: bob, headers: csrfHeaders })).status).toBe(200);
 
-    const revoke = await h.request(`/api/sessions/${phoneId}`, { method: 'DELETE', jar: laptop, headers: csrfHeaders });
+    const revoke = await h.request(`/api/sessions/${phoneId}`, {
+      method: 'DELETE',
+      jar: laptop,
+      headers: csrfHeaders,
+    });
     expect(revoke.status).toBe(204);
     expect((await h.request('/api/session', { jar: phone, headers: csrfHeaders })).status).toBe(401);
     expect((await h.request('/api/session', { jar: laptop, headers: csrfHeaders })).status).toBe(200);
@@ -56,7 +64,11 @@ describe('session management', () => {
     const jar = new CookieJar();
     await h.signIn(jar);
     for (const id of ['x', '..%2F..', 'A'.repeat(43)]) {
-      const response = await h.request(`/api/sessions/${id}`, { method: 'DELETE', jar, headers: csrfHeaders });
+      const response = await h.request(`/api/sessions/${id}`, {
+        method: 'DELETE',
+        jar,
+        headers: csrfHeaders,
+      });
       expect(response.status).toBe(404);
     }
   });

@@ -13,7 +13,14 @@ beforeAll(async () => {
   op = await startMockProvider();
   h = await startHarness({
     providers: () => [
-      { name: 'mock', label: 'Mock', issuer: op.issuer, clientId: 'gatehouse', clientSecret: 's', allowInsecureHttp: true },
+      {
+        name: 'mock',
+        label: 'Mock',
+        issuer: op.issuer,
+        clientId: 'gatehouse',
+        clientSecret: 's',
+        allowInsecureHttp: true,
+      },
     ],
   });
 });
@@ -105,26 +112,49 @@ describe('POST /auth/backchannel-logout', () => {
   });
 
   const defects: Array<[string, () => Promise<string>]> = [
-    ['a wrong signature', async () => {
-      const { privateKey } = await generateKeyPair('RS256');
-      return op.sign(claims(), { key: privateKey });
-    }],
-    ['alg none', async () => {
-      const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-      return `${enc({ alg: 'none', typ: 'logout+jwt' })}.${enc(claims())}.`;
-    }],
-    ['HS256 signed with the client secret', async () =>
-      new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'logout+jwt' }).sign(new TextEncoder().encode('s'))],
+    [
+      'a wrong signature',
+      async () => {
+        const { privateKey } = await generateKeyPair('RS256');
+        return op.sign(claims(), { key: privateKey });
+      },
+    ],
+    [
+      'alg none',
+      async () => {
+        const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+        return `${enc({ alg: 'none', typ: 'logout+jwt' })}.${enc(claims())}.`;
+      },
+    ],
+    [
+      'HS256 signed with the client secret',
+      async () =>
+        new SignJWT(claims())
+          .setProtectedHeader({ alg: 'HS256', typ: 'logout+jwt' })
+          .sign(new TextEncoder().encode('s')),
+    ],
     ['a wrong issuer', () => op.sign(claims({ iss: 'https://evil.example' }))],
     ['a wrong audience', () => op.sign(claims({ aud: 'someone-else' }))],
     ['no audience', () => op.sign(claims({ aud: undefined }))],
-    ['an expired token', () => op.sign(claims({ exp: Math.floor(h.clock.now() / 1000) - 3600, iat: Math.floor(h.clock.now() / 1000) - 7200 }))],
+    [
+      'an expired token',
+      () =>
+        op.sign(
+          claims({
+            exp: Math.floor(h.clock.now() / 1000) - 3600,
+            iat: Math.floor(h.clock.now() / 1000) - 7200,
+          }),
+        ),
+    ],
     ['no iat', () => op.sign(claims({ iat: undefined }))],
     ['no exp', () => op.sign(claims({ exp: undefined }))],
     ['no jti', () => op.sign(claims({ jti: undefined }))],
     ['no events claim', () => op.sign(claims({ events: undefined }))],
     ['a wrong event', () => op.sign(claims({ events: { 'http://schemas.openid.net/event/other': {} } }))],
-    ['an event that is not an object', () => op.sign(claims({ events: { 'http://schemas.openid.net/event/backchannel-logout': 'yes' } }))],
+    [
+      'an event that is not an object',
+      () => op.sign(claims({ events: { 'http://schemas.openid.net/event/backchannel-logout': 'yes' } })),
+    ],
     ['a nonce', () => op.sign(claims({ nonce: 'n' }))],
     ['neither sub nor sid', () => op.sign(claims({ sub: undefined, sid: undefined }))],
     ['an ID token typ', () => op.sign(claims(), { typ: 'JWT+id' })],

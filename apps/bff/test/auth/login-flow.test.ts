@@ -39,7 +39,12 @@ describe('the authorization code flow against the embedded IdP', () => {
     const session = await h.request('/api/session', { jar, headers: csrfHeaders });
     expect(session.status).toBe(200);
     const info = SessionInfoSchema.parse(await session.json());
-    expect(info.user).toEqual({ sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', picture: null });
+    expect(info.user).toEqual({
+      sub: 'alice',
+      name: 'Alice Liddell',
+      email: 'alice@example.com',
+      picture: null,
+    });
     expect(info.provider).toBe('dev');
     const created = Date.parse(info.createdAt);
     expect(Date.parse(info.expiresAt) - created).toBe(8 * 3600 * 1000);
@@ -121,7 +126,10 @@ describe('the authorization code flow against the embedded IdP', () => {
     expect(`${endSession.origin}${endSession.pathname}`).toBe(`${h.idp.issuer}/session/end`);
     expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${SPA_ORIGIN}/`);
     expect(endSession.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
-    const cleared = response.headers.getSetCookie().map(parseSetCookie).find((c) => c.name === '__Host-gatehouse');
+    const cleared = response.headers
+      .getSetCookie()
+      .map(parseSetCookie)
+      .find((c) => c.name === '__Host-gatehouse');
     expect(cleared?.value).toBe('');
 
     const after = await h.deps.store.listByUser('dev', 'alice');

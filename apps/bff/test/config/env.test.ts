@@ -50,6 +50,8 @@ describe('parseConfig', () => {
 
   it('refuses a __Host- cookie without Secure', () => {
     expect(() => parseConfig({ COOKIE_SECURE: 'false' })).toThrow(/COOKIE_SECURE/);
-    expect(parseConfig({ COOKIE_SECURE: 'false', SESSION_COOKIE_NAME: 'gatehouse' }).cookieSecure).toBe(false);
+    expect(parseConfig({ COOKIE_SECURE: 'false', SESSION_COOKIE_NAME: 'gatehouse' }).cookieSecure).toBe(
+      false,
+    );
   });
 });

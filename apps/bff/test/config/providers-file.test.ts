@@ -19,7 +19,14 @@ describe('PROVIDERS_FILE', () => {
     const providers = parseProviders(
       {
         providers: [
-          { name: 'dev', label: 'Dev IdP', issuer: 'http://localhost:4000', clientId: 'gatehouse', clientSecret: '${DEV_CLIENT_SECRET}', allowInsecureHttp: true },
+          {
+            name: 'dev',
+            label: 'Dev IdP',
+            issuer: 'http://localhost:4000',
+            clientId: 'gatehouse',
+            clientSecret: '${DEV_CLIENT_SECRET}',
+            allowInsecureHttp: true,
+          },
           github,
         ],
       },
@@ -39,11 +46,25 @@ describe('PROVIDERS_FILE', () => {
 
   it.each([
     [{ name: 'x', clientId: 'c' }, /needs "issuer"/],
-    [{ name: 'x', issuer: 'https://a.example', authorizationEndpoint: 'https://a.example/auth', clientId: 'c' }, /not both/],
+    [
+      {
+        name: 'x',
+        issuer: 'https://a.example',
+        authorizationEndpoint: 'https://a.example/auth',
+        clientId: 'c',
+      },
+      /not both/,
+    ],
     [{ name: 'x', issuer: 'http://idp.example', clientId: 'c' }, /must be https/],
-    [{ name: 'x', issuer: 'http://idp.example', clientId: 'c', allowInsecureHttp: true }, /only for a loopback/],
+    [
+      { name: 'x', issuer: 'http://idp.example', clientId: 'c', allowInsecureHttp: true },
+      /only for a loopback/,
+    ],
     [{ name: 'Bad Name', issuer: 'https://a.example', clientId: 'c' }, /name/],
-    [{ name: 'x', issuer: 'https://a.example', clientId: 'c', authorizationParams: { state: 'fixed' } }, /set by Gatehouse/],
+    [
+      { name: 'x', issuer: 'https://a.example', clientId: 'c', authorizationParams: { state: 'fixed' } },
+      /set by Gatehouse/,
+    ],
     [{ name: 'x', issuer: 'https://a.example', clientId: 'c', surprise: true }, /surprise|Unrecognized/],
   ])('refuses a misconfigured provider (%#)', (provider, message) => {
     expect(() => parseProviders({ providers: [provider] }, {})).toThrow(ConfigError);

@@ -50,7 +50,10 @@ describe('CSRF', () => {
   });
 
   it('answers the SPA origin with credentialed CORS', async () => {
-    const response = await h.request('/api/session', { jar, headers: { ...csrfHeaders, origin: SPA_ORIGIN } });
+    const response = await h.request('/api/session', {
+      jar,
+      headers: { ...csrfHeaders, origin: SPA_ORIGIN },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(SPA_ORIGIN);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
@@ -61,7 +64,11 @@ describe('CSRF', () => {
     const preflight = (origin: string) =>
       h.request('/api/session', {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-csrf' },
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'x-csrf',
+        },
       });
     const ok = await preflight(SPA_ORIGIN);
     expect(ok.status).toBe(204);

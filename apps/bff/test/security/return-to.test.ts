@@ -42,12 +42,20 @@ describe('safeReturnTo', () => {
 
   it('never lets the result leave the SPA origin, whatever the input (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.string().map((s) => `/${s}`), fc.string().map((s) => `//${s}`)), (input) => {
-        const result = safeReturnTo(input);
-        expect(result.startsWith('/')).toBe(true);
-        expect(new URL(`${PROBE}${result}`).origin).toBe(PROBE);
-        expect(new URL(result, PROBE).origin).toBe(PROBE);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.string().map((s) => `/${s}`),
+          fc.string().map((s) => `//${s}`),
+        ),
+        (input) => {
+          const result = safeReturnTo(input);
+          expect(result.startsWith('/')).toBe(true);
+          expect(new URL(`${PROBE}${result}`).origin).toBe(PROBE);
+          expect(new URL(result, PROBE).origin).toBe(PROBE);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

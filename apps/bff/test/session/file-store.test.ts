@@ -23,31 +23,35 @@ function countRows(path: string): { sessions: number; transactions: number } {
   }
 }
 
-describeSessionStore('file store', async (clock) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-file-store-'));
-  const path = join(dir, 'nested', 'sessions.sqlite'); // the store creates the directory
-  const opened: SessionStore[] = [];
-  const open = (): SessionStore => {
-    const store = createFileStore({ path, clock });
-    opened.push(store);
-    return store;
-  };
-  let current = open();
-  return {
-    store: current,
-    reopen: async () => {
-      await current.close();
-      current = open();
-      return current;
-    },
-    openPeer: async () => open(),
-    rawCount: async () => countRows(path),
-    cleanup: async () => {
-      for (const store of opened) await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+describeSessionStore(
+  'file store',
+  async (clock) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-file-store-'));
+    const path = join(dir, 'nested', 'sessions.sqlite'); // the store creates the directory
+    const opened: SessionStore[] = [];
+    const open = (): SessionStore => {
+      const store = createFileStore({ path, clock });
+      opened.push(store);
+      return store;
+    };
+    let current = open();
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = open();
+        return current;
+      },
+      openPeer: async () => open(),
+      rawCount: async () => countRows(path),
+      cleanup: async () => {
+        for (const store of opened) await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { persistent: true, shared: true },
+);
 
 describe('file store: on disk', () => {
   let dir: string;

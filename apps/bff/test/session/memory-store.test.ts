@@ -5,14 +5,18 @@ import { StoreUnavailableError } from '../../src/session/store.ts';
 import type { LoginTransaction, StoredSession } from '../../src/session/store.ts';
 import { describeSessionStore } from './store-suite.ts';
 
-describeSessionStore('memory store', async (clock) => {
-  const store = createMemoryStore({ clock });
-  return {
-    store,
-    rawCount: async () => store.stats(),
-    cleanup: () => store.close(),
-  };
-});
+describeSessionStore(
+  'memory store',
+  async (clock) => {
+    const store = createMemoryStore({ clock });
+    return {
+      store,
+      rawCount: async () => store.stats(),
+      cleanup: () => store.close(),
+    };
+  },
+  { persistent: false, shared: false },
+);
 
 function session(now: number, overrides: Partial<StoredSession> = {}): StoredSession {
   return {

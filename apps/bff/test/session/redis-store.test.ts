@@ -18,34 +18,38 @@ let counter = 0;
 
 afterAll(() => closeSharedAdmin(RUN_PREFIX));
 
-describeSessionStore('redis store', async (clock) => {
-  admin = await sharedAdmin();
-  const keyPrefix = `${RUN_PREFIX}${counter++}:`;
-  const opened: RedisStore[] = [];
-  const open = (): RedisStore => {
-    const store = createRedisStore({ url: REDIS_URL, clock, keyPrefix });
-    opened.push(store);
-    return store;
-  };
-  let current = open();
-  return {
-    store: current,
-    reopen: async () => {
-      await current.close();
-      current = open();
-      return current;
-    },
-    openPeer: async () => open(),
-    rawCount: async () => ({
-      sessions: (await keysUnder(admin, `${keyPrefix}s:`)).length,
-      transactions: (await keysUnder(admin, `${keyPrefix}t:`)).length,
-    }),
-    cleanup: async () => {
-      for (const store of opened) await store.close();
-      await deleteUnder(admin, keyPrefix);
-    },
-  };
-});
+describeSessionStore(
+  'redis store',
+  async (clock) => {
+    admin = await sharedAdmin();
+    const keyPrefix = `${RUN_PREFIX}${counter++}:`;
+    const opened: RedisStore[] = [];
+    const open = (): RedisStore => {
+      const store = createRedisStore({ url: REDIS_URL, clock, keyPrefix });
+      opened.push(store);
+      return store;
+    };
+    let current = open();
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = open();
+        return current;
+      },
+      openPeer: async () => open(),
+      rawCount: async () => ({
+        sessions: (await keysUnder(admin, `${keyPrefix}s:`)).length,
+        transactions: (await keysUnder(admin, `${keyPrefix}t:`)).length,
+      }),
+      cleanup: async () => {
+        for (const store of opened) await store.close();
+        await deleteUnder(admin, keyPrefix);
+      },
+    };
+  },
+  { persistent: true, shared: true },
+);
 
 describe('redis store: layout, TTLs and pruning', () => {
   let now: number;

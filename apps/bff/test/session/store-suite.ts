@@ -17,6 +17,17 @@ export interface StoreHarness {
 
 export type StoreFactory = (clock: Clock) => Promise<StoreHarness>;
 
+/**
+ * What the backend can do beyond the interface. Tests for a capability are defined only where it exists, so
+ * nothing is reported as skipped: the memory store is neither persistent nor shared by design.
+ */
+export interface StoreCapabilities {
+  /** Survives a process restart (`reopen`). */
+  persistent: boolean;
+  /** Several store objects see one backend (`openPeer`). */
+  shared: boolean;
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -24,7 +35,11 @@ const HOUR = 60 * MINUTE;
  * The behaviour every `SessionStore` shares. Each test gets a fresh store from `factory`, driven by a clock the
  * suite moves by hand (it starts at the real time and only moves when told to).
  */
-export function describeSessionStore(name: string, factory: StoreFactory): void {
+export function describeSessionStore(
+  name: string,
+  factory: StoreFactory,
+  capabilities: StoreCapabilities,
+): void {
   describe(`${name}: SessionStore behaviour`, () => {
     let now = 0;
     const clock: Clock = () => now;
@@ -406,34 +421,36 @@ export function describeSessionStore(name: string, factory: StoreFactory): void 
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
-    it('a second store object on the same backend sees the same sessions', async (ctx) => {
-      if (!harness.openPeer) ctx.skip();
-      const peer = await harness.openPeer!();
-      const key = newKey();
-      const value = session();
-      await store.set(key, value);
-      expect(await peer.get(key)).toEqual(value);
-      await peer.destroy(key);
-      expect(await store.get(key)).toBeNull();
-    });
-
-    it('survives a restart: what was written before close is there after reopening', async (ctx) => {
-      if (!harness.reopen) ctx.skip();
-      const key = newKey();
-      const value = session();
-      const id = newTransactionId();
-      const tx = transaction();
-      await store.set(key, value);
-      await store.touch(key, { lastSeenAt: now + 1, idleExpiresAt: now + 31 * MINUTE });
-      await store.putTransaction(id, tx, now + MINUTE);
-      store = await harness.reopen!();
-      expect(await store.get(key)).toEqual({
-        ...value,
-        lastSeenAt: now + 1,
-        idleExpiresAt: now + 31 * MINUTE,
+    if (capabilities.shared) {
+      it('a second store object on the same backend sees the same sessions', async () => {
+        const peer = await harness.openPeer!();
+        const key = newKey();
+        const value = session();
+        await store.set(key, value);
+        expect(await peer.get(key)).toEqual(value);
+        await peer.destroy(key);
+        expect(await store.get(key)).toBeNull();
       });
-      expect(keysOf(await store.listByUser('dev', 'alice'))).toEqual([key]);
-      expect(await store.takeTransaction(id)).toEqual(tx);
-    });
+    }
+
+    if (capabilities.persistent) {
+      it('survives a restart: what was written before close is there after reopening', async () => {
+        const key = newKey();
+        const value = session();
+        const id = newTransactionId();
+        const tx = transaction();
+        await store.set(key, value);
+        await store.touch(key, { lastSeenAt: now + 1, idleExpiresAt: now + 31 * MINUTE });
+        await store.putTransaction(id, tx, now + MINUTE);
+        store = await harness.reopen!();
+        expect(await store.get(key)).toEqual({
+          ...value,
+          lastSeenAt: now + 1,
+          idleExpiresAt: now + 31 * MINUTE,
+        });
+        expect(keysOf(await store.listByUser('dev', 'alice'))).toEqual([key]);
+        expect(await store.takeTransaction(id)).toEqual(tx);
+      });
+    }
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { CookieJar as IdpCookieJar } from '@gatehouse/idp';
 import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/env.ts';
@@ -55,7 +56,16 @@ export interface Harness {
   /** A request to the BFF with the jar's cookies; redirects are never followed. */
   request(path: string, init?: RequestInit & { jar?: CookieJar }): Promise<Response>;
   /** The whole code flow as a browser would run it; answers the callback's response. */
-  signIn(jar: CookieJar, options?: { user?: string; password?: string; returnTo?: string; provider?: string }): Promise<Response>;
+  signIn(
+    jar: CookieJar,
+    options?: {
+      user?: string;
+      password?: string;
+      returnTo?: string;
+      provider?: string;
+      idpJar?: IdpCookieJar;
+    },
+  ): Promise<Response>;
   /** Stops the BFF (and the IdP, when the harness started it). */
   close(options?: { keepStore?: boolean }): Promise<void>;
 }
@@ -125,6 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       login.headers.get('location')!,
       signInOptions.user ?? 'alice',
       signInOptions.password ?? 'wonderland',
+      signInOptions.idpJar,
     );
     const callbackUrl = new URL(redirectUrl);
     return request(`${callbackUrl.pathname}${callbackUrl.search}`, { jar });

@@ -10,7 +10,10 @@ export interface MockProvider {
   issuer: string;
   privateKey: CryptoKey;
   kid: string;
-  sign(payload: JWTPayload, options?: { alg?: string; typ?: string | null; key?: CryptoKey; kid?: string | null }): Promise<string>;
+  sign(
+    payload: JWTPayload,
+    options?: { alg?: string; typ?: string | null; key?: CryptoKey; kid?: string | null },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,9 @@ export async function startMockProvider(): Promise<MockProvider> {
       const header: Record<string, unknown> = { alg: options.alg ?? 'RS256' };
       if (options.kid !== null) header.kid = options.kid ?? kid;
       if (options.typ !== null) header.typ = options.typ ?? 'logout+jwt';
-      return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(options.key ?? privateKey);
+      return new SignJWT(payload)
+        .setProtectedHeader(header as { alg: string })
+        .sign(options.key ?? privateKey);
     },
     close: () =>
       new Promise<void>((resolve) => {
