@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
+import type { ApiConfig } from './config/providers-file.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
 import type { TokenCipher } from './session/token-cipher.ts';
 import type { Clock, SessionStore } from './session/store.ts';
@@ -9,6 +10,8 @@ export interface AppDeps {
   config: Config;
   store: SessionStore;
   providers: ProviderRegistry;
+  /** Upstream APIs reachable through `/api/proxy/<name>/...`. */
+  apis: ApiConfig[];
   cipher: TokenCipher;
   logger: Logger;
   clock: Clock;

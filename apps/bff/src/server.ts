@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { createApp } from './app.ts';
 import { resolveEncryptionKeys } from './config/encryption-keys.ts';
 import { ConfigError, parseConfig } from './config/env.ts';
-import { defaultProviders, loadProvidersFile } from './config/providers-file.ts';
+import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
 import { ProviderRegistry } from './providers/provider.ts';
@@ -12,14 +12,15 @@ import { createTokenCipher } from './session/token-cipher.ts';
 function start(): void {
   const config = parseConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const providerConfigs = config.providersFile
+  const file = config.providersFile
     ? loadProvidersFile(config.providersFile, process.env)
-    : defaultProviders({ idpPort: config.idpPort, ...config.devClient });
+    : defaultProvidersFile({ idpPort: config.idpPort, apiPort: config.apiPort, ...config.devClient });
+  const providerConfigs = file.providers;
   const cipher = createTokenCipher(resolveEncryptionKeys(config));
   const clock = (): number => Date.now();
   const store = createStore(config, clock, logger);
   const providers = ProviderRegistry.create(providerConfigs, { logger });
-  const app = createApp({ config, store, providers, cipher, logger, clock });
+  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 65_000;

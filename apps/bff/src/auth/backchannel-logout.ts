@@ -4,8 +4,11 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Provider } from '../providers/provider.ts';
+import { isFirstUseOfLogoutToken } from './logout-token-replay.ts';
 
 const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const CLOCK_TOLERANCE_S = 30;
+const MAX_TOKEN_AGE_S = 600;
 
 class InvalidLogoutToken extends Error {}
 
@@ -45,8 +48,8 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
       algorithms: [provider.config.idTokenSignedResponseAlg ?? 'RS256'],
       requiredClaims: ['iat', 'exp', 'jti'],
       currentDate: new Date(deps.clock()),
-      clockTolerance: 30,
-      maxTokenAge: '10 minutes',
+      clockTolerance: CLOCK_TOLERANCE_S,
+      maxTokenAge: MAX_TOKEN_AGE_S,
     }).catch((error: unknown) => {
       throw new InvalidLogoutToken((error as Error).message);
     });
@@ -61,6 +64,12 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
     if (payload.nonce !== undefined) throw new InvalidLogoutToken('a logout token must not carry a nonce');
     if (typeof payload.sub !== 'string' && typeof payload.sid !== 'string') {
       throw new InvalidLogoutToken('neither sub nor sid');
+    }
+    // A malformed sid must not widen the logout to every session of sub (nor a malformed sub to a sid).
+    for (const claim of ['sub', 'sid', 'jti'] as const) {
+      if (payload[claim] !== undefined && (typeof payload[claim] !== 'string' || payload[claim] === '')) {
+        throw new InvalidLogoutToken(`${claim} is not a string`);
+      }
     }
     return { provider, claims: payload };
   }
@@ -83,6 +92,11 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
       throw error;
     }
     const { provider, claims } = verified;
+    const acceptWindowMs = (MAX_TOKEN_AGE_S + 2 * CLOCK_TOLERANCE_S) * 1000;
+    if (!(await isFirstUseOfLogoutToken(deps.store, provider.name, claims.jti!, acceptWindowMs))) {
+      deps.logger.warn({ provider: provider.name, reason: 'replayed jti' }, 'back-channel logout refused');
+      throw refuse('The logout token is not valid.');
+    }
     const sid = typeof claims.sid === 'string' ? claims.sid : null;
     const sessions =
       typeof claims.sub === 'string'

@@ -7,6 +7,7 @@ import { markSessionCreation } from '../session/session-cookie.ts';
 import { newSession } from '../session/lifetime.ts';
 import { sealTokens, tokenSetFrom } from '../session/tokens.ts';
 import { hashBinding, readBrowserBinding } from './browser-binding.ts';
+import { idTokenIatProblem } from './id-token-freshness.ts';
 import { bindingCookieOptions } from './login.ts';
 import { loadUser } from './user-info.ts';
 
@@ -78,6 +79,14 @@ export function callback(deps: AppDeps): Middleware {
         'the authorization response or code exchange was refused',
         error,
       );
+    }
+
+    if (provider.kind === 'oidc') {
+      const problem = idTokenIatProblem(tokens.claims()?.iat, Date.now(), {
+        toleranceSeconds: 60,
+        maxAgeSeconds: config.loginTransactionTtlMs / 1000,
+      });
+      if (problem) return fail('login_failed', problem);
     }
 
     let loaded: Awaited<ReturnType<typeof loadUser>>;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ConfigError, type Config } from './env.ts';
+import { weakKeyReason } from './key-strength.ts';
 import { parseEncryptionKeys } from '../session/token-cipher.ts';
 
 /**
@@ -11,11 +12,22 @@ import { parseEncryptionKeys } from '../session/token-cipher.ts';
 export function resolveEncryptionKeys(config: Config): ReturnType<typeof parseEncryptionKeys> {
   const configured = config.session.encryptionKeys;
   if (configured) {
+    let keys: ReturnType<typeof parseEncryptionKeys>;
     try {
-      return parseEncryptionKeys(configured);
+      keys = parseEncryptionKeys(configured);
     } catch (error) {
       throw new ConfigError(`Invalid configuration:\nSESSION_ENCRYPTION_KEYS: ${(error as Error).message}`);
     }
+    // Production also refuses keys that are plainly not random (all zeros, a repeated pattern, a passphrase).
+    for (const { id, key } of config.env === 'production' ? keys : []) {
+      const weakness = weakKeyReason(key);
+      if (weakness) {
+        throw new ConfigError(
+          `Invalid configuration:\nSESSION_ENCRYPTION_KEYS: key "${id}" is weak: ${weakness}`,
+        );
+      }
+    }
+    return keys;
   }
   if (config.env === 'production') {
     throw new ConfigError(

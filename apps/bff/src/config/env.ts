@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productionIssues } from './production-guard.ts';
 
 /**
  * The operator's interface: every environment variable the BFF reads, parsed once at start-up.
@@ -30,6 +31,7 @@ const EnvSchema = z.object({
   BFF_HOST: z.string().min(1).optional(),
   SPA_PORT: port.default(5173),
   IDP_PORT: port.default(4000),
+  API_PORT: port.default(4100),
   PUBLIC_BFF_URL: baseUrl.optional(),
   SPA_ORIGINS: z.string().optional(),
   SESSION_STORE: z.enum(['memory', 'file', 'redis']).default('file'),
@@ -54,6 +56,10 @@ const EnvSchema = z.object({
   DEV_CLIENT_ID: z.string().min(1).default('gatehouse'),
   DEV_CLIENT_SECRET: z.string().min(1).default('gatehouse-dev-secret'),
   LOGIN_TRANSACTION_TTL: seconds.default(600),
+  /** Requests per minute and client IP to each of /auth/login and /auth/callback (security/rate-limit.ts). */
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** The largest request body accepted, in bytes; a larger declared body is a 413 (http/body-limit.ts). */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +70,7 @@ export interface Config {
   publicUrl: string;
   spaOrigins: string[];
   idpPort: number;
+  apiPort: number;
   store: {
     kind: 'memory' | 'file' | 'redis';
     file: string;
@@ -84,6 +91,8 @@ export interface Config {
   providersFile: string | undefined;
   devClient: { clientId: string; clientSecret: string };
   loginTransactionTtlMs: number;
+  rateLimitLoginPerMinute: number;
+  maxBodyBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -129,6 +138,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.SESSION_COOKIE_NAME.startsWith('__Host-') && !e.COOKIE_SECURE) {
     throw new ConfigError('Invalid configuration:\nCOOKIE_SECURE: a __Host- cookie must be Secure');
   }
+  // NODE_ENV=production refuses insecure settings (config/production-guard.ts).
+  const unsafe = productionIssues({
+    env: e.NODE_ENV,
+    publicUrl: e.PUBLIC_BFF_URL ?? `http://localhost:${e.BFF_PORT}`,
+    spaOrigins: spaOriginsResult.data,
+    cookieSecure: e.COOKIE_SECURE,
+  });
+  if (unsafe.length > 0) throw new ConfigError(`Invalid configuration:\n${unsafe.join('\n')}`);
 
   return {
     env: e.NODE_ENV,
@@ -137,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_BFF_URL ?? `http://localhost:${e.BFF_PORT}`,
     spaOrigins: spaOriginsResult.data,
     idpPort: e.IDP_PORT,
+    apiPort: e.API_PORT,
     store: {
       kind: e.SESSION_STORE,
       file: e.SESSION_FILE,
@@ -157,6 +175,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     providersFile: e.PROVIDERS_FILE,
     devClient: { clientId: e.DEV_CLIENT_ID, clientSecret: e.DEV_CLIENT_SECRET },
     loginTransactionTtlMs: e.LOGIN_TRANSACTION_TTL * 1000,
+    rateLimitLoginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+    maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
   };
 }

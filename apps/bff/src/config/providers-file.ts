@@ -111,10 +111,40 @@ const ProviderSchema = z
   });
 export type ProviderConfig = z.infer<typeof ProviderSchema>;
 
+export const PROXY_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** An upstream API the SPA may call through `/api/proxy/<name>/...` with the session's access token. */
+const ApiSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be lower-case letters, digits, - or _'),
+    baseUrl: httpUrl,
+    provider: z.string().min(1),
+    methods: z.array(z.enum(PROXY_METHODS)).min(1).default(['GET']),
+    timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+    /** RFC 8707: relay a token issued for this resource instead of the session's own access token. */
+    resource: z.url().optional(),
+    allowInsecureHttp: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((api, ctx) => {
+    const url = new URL(api.baseUrl);
+    if (url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must have no query or fragment' });
+    }
+    if (url.protocol === 'http:' && !(api.allowInsecureHttp && isLoopback(url))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'must be https (http is allowed only on loopback with "allowInsecureHttp": true)',
+      });
+    }
+  });
+export type ApiConfig = z.infer<typeof ApiSchema>;
+
 const ProvidersFileSchema = z
   .object({
     providers: z.array(ProviderSchema).min(1),
-    apis: z.array(z.unknown()).optional(),
+    apis: z.array(ApiSchema).default([]),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -124,7 +154,25 @@ const ProvidersFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: 'is a duplicate' });
       seen.add(p.name);
     });
+    const apis = new Set<string>();
+    file.apis.forEach((api, index) => {
+      if (apis.has(api.name))
+        ctx.addIssue({ code: 'custom', path: ['apis', index, 'name'], message: 'is a duplicate' });
+      apis.add(api.name);
+      if (!seen.has(api.provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'provider'],
+          message: 'names no configured provider',
+        });
+      }
+    });
   });
+
+export interface ProvidersFile {
+  providers: ProviderConfig[];
+  apis: ApiConfig[];
+}
 
 /** Replaces `${NAME}` in every string; an unset variable is an error naming it and where it was used. */
 export function substituteEnv(value: unknown, env: Record<string, string | undefined>, path = ''): unknown {
@@ -149,7 +197,7 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
   return value;
 }
 
-export function parseProviders(raw: unknown, env: Record<string, string | undefined>): ProviderConfig[] {
+export function parseProvidersFile(raw: unknown, env: Record<string, string | undefined>): ProvidersFile {
   const result = ProvidersFileSchema.safeParse(substituteEnv(raw, env));
   if (!result.success) {
     const details = result.error.issues
@@ -157,20 +205,47 @@ export function parseProviders(raw: unknown, env: Record<string, string | undefi
       .join('\n');
     throw new ConfigError(`PROVIDERS_FILE is invalid:\n${details}`);
   }
-  return result.data.providers;
+  return result.data;
 }
 
-export function loadProvidersFile(path: string, env: Record<string, string | undefined>): ProviderConfig[] {
+export const parseProviders = (raw: unknown, env: Record<string, string | undefined>): ProviderConfig[] =>
+  parseProvidersFile(raw, env).providers;
+
+export function loadProvidersFile(path: string, env: Record<string, string | undefined>): ProvidersFile {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ConfigError(`PROVIDERS_FILE: cannot read ${path} as JSON (${(error as Error).message})`);
   }
-  return parseProviders(raw, env);
+  return parseProvidersFile(raw, env);
 }
 
-/** Without PROVIDERS_FILE: the embedded dev IdP alone. */
+/** Without PROVIDERS_FILE: the embedded dev IdP, and the sample notes API relayed with its tokens. */
+export function defaultProvidersFile(options: {
+  idpPort: number;
+  apiPort: number;
+  clientId: string;
+  clientSecret: string;
+}): ProvidersFile {
+  const notes = `http://localhost:${options.apiPort}`;
+  return {
+    providers: defaultProviders(options),
+    apis: [
+      {
+        name: 'notes',
+        baseUrl: notes,
+        provider: 'dev',
+        methods: ['GET', 'POST', 'PUT', 'DELETE'],
+        timeoutMs: 10_000,
+        resource: notes,
+        allowInsecureHttp: true,
+      },
+    ],
+  };
+}
+
+/** The embedded dev IdP alone. */
 export function defaultProviders(options: {
   idpPort: number;
   clientId: string;

@@ -80,9 +80,9 @@ export class Provider {
     const { config, options } = this;
     const metadata: Partial<oidc.ClientMetadata> = {
       client_secret: config.clientSecret,
-      ...(config.idTokenSignedResponseAlg
-        ? { id_token_signed_response_alg: config.idTokenSignedResponseAlg }
-        : {}),
+      // Pinned, never taken from the provider's metadata: a provider (or whoever answers its discovery URL)
+      // that advertises `none` or `HS256` must not talk us into accepting an unsigned or MAC'd ID token.
+      id_token_signed_response_alg: config.idTokenSignedResponseAlg ?? 'RS256',
     };
     const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
     try {

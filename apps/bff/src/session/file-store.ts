@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,6 +79,11 @@ CREATE TABLE IF NOT EXISTS transactions (
   data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS transactions_by_expiry ON transactions (expires_at);
+CREATE TABLE IF NOT EXISTS locks (
+  name TEXT PRIMARY KEY NOT NULL,
+  token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 `;
 
 /** Integral times bind as SQLite INTEGERs (plain JS numbers bind as REAL, which json_set would print as `1.0`). */
@@ -201,6 +207,20 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     return true;
   });
 
+  const lockStatements = {
+    clearExpired: db.prepare<[string, number | bigint]>(
+      'DELETE FROM locks WHERE name = ? AND expires_at <= ?',
+    ),
+    take: db.prepare<[string, string, number | bigint]>(
+      'INSERT OR IGNORE INTO locks (name, token, expires_at) VALUES (?, ?, ?)',
+    ),
+    release: db.prepare<[string, string]>('DELETE FROM locks WHERE name = ? AND token = ?'),
+  };
+  const acquire = db.transaction((name: string, token: string, now: number, ttlMs: number): boolean => {
+    lockStatements.clearExpired.run(name, int(now));
+    return lockStatements.take.run(name, token, int(now + ttlMs)).changes === 1;
+  });
+
   /** Runs `fn` and turns whatever SQLite throws (disk I/O, closed database, ...) into `StoreUnavailableError`. */
   async function guard<T>(fn: () => T): Promise<T> {
     try {
@@ -309,6 +329,17 @@ export function createFileStore(options: FileStoreOptions): FileStore {
         const taken = q.takeTx.get(id);
         if (!taken || clock() >= taken.expires_at) return null;
         return parse<LoginTransaction>(taken.data);
+      }),
+
+    acquireLock: (name, ttlMs) =>
+      guard(() => {
+        const token = randomUUID();
+        return acquire(name, token, clock(), ttlMs) ? token : null;
+      }),
+
+    releaseLock: (name, token) =>
+      guard(() => {
+        lockStatements.release.run(name, token);
       }),
 
     ping: () =>

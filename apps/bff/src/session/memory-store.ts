@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
 import { StoreUnavailableError } from './store.ts';
 
@@ -55,6 +56,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const transactions = new Map<string, Entry<LoginTransaction>>();
   const byUser = new Map<string, Set<string>>();
   const bySid = new Map<string, Set<string>>();
+  const locks = new Map<string, Entry<string>>();
   let closed = false;
 
   function addTo(map: Map<string, Set<string>>, name: string, key: string): void {
@@ -230,6 +232,21 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       return clock() >= entry.expiresAt ? null : entry.value;
     },
 
+    async acquireLock(name, ttlMs) {
+      ensureOpen();
+      const now = clock();
+      const held = locks.get(name);
+      if (held && held.expiresAt > now) return null;
+      const token = randomUUID();
+      locks.set(name, { value: token, expiresAt: now + ttlMs });
+      return token;
+    },
+
+    async releaseLock(name, token) {
+      ensureOpen();
+      if (locks.get(name)?.value === token) locks.delete(name);
+    },
+
     async ping() {
       ensureOpen();
     },
@@ -241,6 +258,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       transactions.clear();
       byUser.clear();
       bySid.clear();
+      locks.clear();
     },
 
     stats() {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
@@ -104,6 +105,12 @@ end
 `;
 
 const SCRIPTS = {
+  // KEYS: lock. ARGV: owner token. Deletes the lock only if that owner still holds it.
+  gatehouseLockRelease: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
   // KEYS: hash. ARGV: now, member.
   gatehouseSessionGet: {
     numberOfKeys: 1,
@@ -312,6 +319,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const indexKey = (provider: string, sub: string): string => `${keyPrefix}u:${provider}:${sub}`;
   const sidIndexKey = (provider: string, sid: string): string => `${keyPrefix}x:${provider}:${sid}`;
   const txKey = (id: string): string => `${keyPrefix}t:${id}`;
+  const lockKey = (name: string): string => `${keyPrefix}l:${name}`;
 
   const writeArgs = (key: string, session: StoredSession, now: number): Array<string | number> => {
     const { data, idle, last, abs } = encode(session);
@@ -412,6 +420,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           return null;
         }
         return clock() >= parsed.expiresAt ? null : parsed.tx;
+      }),
+
+    acquireLock: (name, ttlMs) =>
+      run(async () => {
+        const token = randomUUID();
+        return (await client.set(lockKey(name), token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK'
+          ? token
+          : null;
+      }),
+
+    releaseLock: (name, token) =>
+      run(async () => {
+        await scripts.gatehouseLockRelease(lockKey(name), token);
       }),
 
     ping: () =>

@@ -77,6 +77,13 @@ export interface SessionStore {
   putTransaction(id: string, tx: LoginTransaction, expiresAt: number): Promise<void>;
   /** Reads and deletes atomically: a second call with the same id gets null. */
   takeTransaction(id: string): Promise<LoginTransaction | null>;
+  /**
+   * A short lease on `name`, so that one replica at a time refreshes a session's tokens. Answers an owner token,
+   * or null while someone else holds an unexpired lease.
+   */
+  acquireLock(name: string, ttlMs: number): Promise<string | null>;
+  /** Releases the lease if `token` still owns it (an expired lease taken over by another owner is left alone). */
+  releaseLock(name: string, token: string): Promise<void>;
   /** Throws `StoreUnavailableError` when the backend does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,4 +7,11 @@ export interface TokenSet {
   scope: string | null;
   /** Epoch ms; null when the provider did not say. */
   expiresAt: number | null;
+  /** Access tokens obtained for one resource each (RFC 8707), keyed by the resource's URL. */
+  resources?: Record<string, ResourceToken>;
+}
+
+export interface ResourceToken {
+  accessToken: string;
+  expiresAt: number | null;
 }

@@ -26,5 +26,6 @@ export function tokenSetFrom(
     idToken: response.id_token ?? previous?.idToken ?? null,
     scope: response.scope ?? previous?.scope ?? null,
     expiresAt: typeof response.expires_in === 'number' ? now + response.expires_in * 1000 : null,
+    ...(previous?.resources ? { resources: previous.resources } : {}),
   };
 }

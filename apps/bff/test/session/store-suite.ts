@@ -417,6 +417,37 @@ export function describeSessionStore(
       });
     });
 
+    describe('leases (one token refresh at a time across replicas)', () => {
+      it('grants a lease to one owner at a time', async () => {
+        const first = await store.acquireLock('refresh:a', 10_000);
+        expect(first).toEqual(expect.any(String));
+        expect(await store.acquireLock('refresh:a', 10_000)).toBeNull();
+        expect(await store.acquireLock('refresh:b', 10_000)).toEqual(expect.any(String));
+        const contenders = await Promise.all(
+          Array.from({ length: 10 }, () => store.acquireLock('refresh:c', 10_000)),
+        );
+        expect(contenders.filter((token) => token !== null)).toHaveLength(1);
+      });
+
+      it('releases only for the owner', async () => {
+        const token = (await store.acquireLock('refresh:a', 10_000))!;
+        await store.releaseLock('refresh:a', 'someone-else');
+        expect(await store.acquireLock('refresh:a', 10_000)).toBeNull();
+        await store.releaseLock('refresh:a', token);
+        expect(await store.acquireLock('refresh:a', 10_000)).toEqual(expect.any(String));
+      });
+
+      it('lets a lease lapse after its time, so a crashed owner never blocks refreshes', async () => {
+        const stale = (await store.acquireLock('refresh:a', 50))!;
+        advance(100);
+        await new Promise((resolve) => setTimeout(resolve, 100)); // Redis leases run on Redis's own clock
+        const next = await store.acquireLock('refresh:a', 10_000);
+        expect(next).toEqual(expect.any(String));
+        await store.releaseLock('refresh:a', stale); // the old owner's late release must not free the new lease
+        expect(await store.acquireLock('refresh:a', 10_000)).toBeNull();
+      });
+    });
+
     it('ping answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

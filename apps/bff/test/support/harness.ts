@@ -6,7 +6,7 @@ import type { CookieJar as IdpCookieJar } from '@gatehouse/idp';
 import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/env.ts';
-import { defaultProviders, type ProviderConfig } from '../../src/config/providers-file.ts';
+import { defaultProviders, type ApiConfig, type ProviderConfig } from '../../src/config/providers-file.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import { answerClientError } from '../../src/http/client-error.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -33,6 +33,8 @@ export class LogSink extends Writable {
 
 export interface IdpHandle {
   issuer: string;
+  /** The oidc-provider instance, to listen to its events (e.g. count token grants). */
+  provider?: { on(event: string, listener: (ctx: unknown) => void): unknown };
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export interface HarnessOptions {
   idp?: IdpHandle;
   port?: number;
   providers?: (idpIssuer: string, config: Config) => ProviderConfig[];
+  apis?: ApiConfig[];
   accessTokenTtl?: number;
 }
 
@@ -67,7 +70,7 @@ export interface Harness {
     },
   ): Promise<Response>;
   /** Stops the BFF (and the IdP, when the harness started it). */
-  close(options?: { keepStore?: boolean }): Promise<void>;
+  close(options?: { keepStore?: boolean; keepIdp?: boolean }): Promise<void>;
 }
 
 const TEST_KEY = randomBytes(32);
@@ -94,6 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SESSION_STORE: 'memory',
     LOG_LEVEL: 'debug',
     SESSION_TOUCH_INTERVAL: '0',
+    // Tests sign in many times a minute from one address; test/security/rate-limit.test.ts sets its own limit.
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     ...options.env,
   });
   const clock = new TestClock();
@@ -109,6 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     store,
     providers,
+    apis: options.apis ?? [],
     cipher: createTokenCipher([{ id: 'test', key: TEST_KEY }]),
     logger,
     clock: clock.now,
@@ -154,7 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!closeOptions.keepStore) await store.close();
-      if (ownIdp) await idp.close();
+      if (ownIdp && !closeOptions.keepIdp) await idp.close();
     },
   };
 }

@@ -1,0 +1,19 @@
+import type { Middleware } from 'koa';
+import { HttpError } from './errors.ts';
+
+/**
+ * Refuses a request whose declared body is larger than `maxBytes` before anything reads it:
+ * `413 {"error":"payload_too_large"}`. Node has already refused malformed or conflicting lengths (400).
+ *
+ * A chunked body declares no length; it is bounded by whoever reads it (the back-channel endpoint's parser has
+ * its own, smaller limit) and by the server's request timeout. Routes that read no body never buffer one.
+ */
+export function bodyLimit(maxBytes: number): Middleware {
+  return async (ctx, next) => {
+    const declared = ctx.get('content-length');
+    if (declared && Number(declared) > maxBytes) {
+      throw new HttpError(413, 'payload_too_large', 'The request body is too large.');
+    }
+    await next();
+  };
+}
