@@ -19,7 +19,10 @@ export default tseslint.config(
     files: ['apps/bff/src/**/*.ts'],
     ignores: ['apps/bff/src/config/**', 'apps/bff/src/server.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration from Config.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration from Config.' },
+      ],
     },
   },
   {

@@ -46,6 +46,8 @@ const stackEnv: Record<string, string> = {
   IDP_USERS_FILE: fileURLToPath(new URL('fixtures/idp-users.json', import.meta.url)),
   // Empty means unset: the dev IdP alone, whatever a developer's shell points at.
   PROVIDERS_FILE: '',
+  // Every test signs in from 127.0.0.1; the BFF's per-IP login limit (default 30/min) is not under test here.
+  RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
 };
 
 const gracefulShutdown = { signal: 'SIGTERM', timeout: 5_000 } as const;
@@ -97,10 +99,6 @@ export default defineConfig({
       cwd: repoRoot,
       env: stackEnv,
       url: `${IDP_URL}/.well-known/openid-configuration`,
-      // TEMPORARY workaround (see report): the IdP binds its port before it attaches its request handler, so
-      // a readiness probe arriving in between never gets an answer and Playwright's probe has no timeout.
-      // Its start-up warning is printed once the handler is attached; whichever comes first wins.
-      wait: { stdout: /DEVELOPMENT identity provider/ },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'pipe',

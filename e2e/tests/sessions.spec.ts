@@ -29,6 +29,20 @@ async function bffSessionStatus(page: Page): Promise<number> {
   return response.status();
 }
 
+/**
+ * Signs `user` in on `page` with no other session of theirs left at the BFF: earlier runs against the same
+ * servers (`--repeat-each`, a failed test) may have left some. Ending them all ends this one too; the IdP
+ * session stays, so opening the dashboard again signs in silently with a fresh session.
+ */
+async function signInAlone(page: Page, user: User): Promise<void> {
+  await signInFromHome(page, user.username, user.password);
+  await expectDashboardOf(page, user);
+  const purge = await page.request.delete(`${BFF_URL}/api/sessions`, { headers: { 'X-CSRF': '1' } });
+  expect(purge.status()).toBe(204);
+  await page.goto('/dashboard');
+  await expectDashboardOf(page, user);
+}
+
 /** One entry per session: each offers `Revoke`. */
 const sessionItems = (page: Page) =>
   page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Revoke' }) });
@@ -38,8 +52,7 @@ test('the sessions page lists only my own sessions, marks this one, and Revoke e
   page,
   browser,
 }) => {
-  await signInFromHome(page, carol.username, carol.password);
-  await expectDashboardOf(page, carol);
+  await signInAlone(page, carol);
   const other = await signedInBrowser(browser, carol);
   try {
     await page.goto('/sessions');
@@ -65,8 +78,7 @@ test('Sign out everywhere ends all of my sessions and leaves this browser signed
   page,
   browser,
 }) => {
-  await signInFromHome(page, dave.username, dave.password);
-  await expectDashboardOf(page, dave);
+  await signInAlone(page, dave);
   const other = await signedInBrowser(browser, dave);
   try {
     await page.goto('/sessions');

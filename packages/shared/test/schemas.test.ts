@@ -15,7 +15,9 @@ describe('SessionInfoSchema', () => {
   });
 
   it('refuses a session without a user subject or with a non-ISO time', () => {
-    expect(SessionInfoSchema.safeParse({ ...contractExample, user: { ...contractExample.user, sub: '' } }).success).toBe(false);
+    expect(
+      SessionInfoSchema.safeParse({ ...contractExample, user: { ...contractExample.user, sub: '' } }).success,
+    ).toBe(false);
     expect(SessionInfoSchema.safeParse({ ...contractExample, expiresAt: 'tomorrow' }).success).toBe(false);
   });
 
@@ -27,7 +29,9 @@ describe('SessionInfoSchema', () => {
 
 describe('ErrorBodySchema', () => {
   it('requires a code and a message', () => {
-    expect(ErrorBodySchema.safeParse({ error: 'csrf', message: 'Missing X-CSRF header.' }).success).toBe(true);
+    expect(ErrorBodySchema.safeParse({ error: 'csrf', message: 'Missing X-CSRF header.' }).success).toBe(
+      true,
+    );
     expect(ErrorBodySchema.safeParse({ error: 'csrf' }).success).toBe(false);
   });
 });

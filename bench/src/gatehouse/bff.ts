@@ -1,0 +1,22 @@
+/**
+ * The one place the benchmarks reach into the BFF's sources. The bench builds the real app from the real
+ * modules, as `apps/bff/src/server.ts` does, so every import from `apps/bff` goes through this file.
+ */
+export { createApp } from '../../../apps/bff/src/app.ts';
+export type { AppDeps } from '../../../apps/bff/src/deps.ts';
+export { parseConfig, type Config } from '../../../apps/bff/src/config/env.ts';
+export { resolveEncryptionKeys } from '../../../apps/bff/src/config/encryption-keys.ts';
+export { loadProvidersFile } from '../../../apps/bff/src/config/providers-file.ts';
+export { answerClientError } from '../../../apps/bff/src/http/client-error.ts';
+export { createLogger } from '../../../apps/bff/src/logger.ts';
+export { ProviderRegistry } from '../../../apps/bff/src/providers/provider.ts';
+export { hashBinding } from '../../../apps/bff/src/auth/browser-binding.ts';
+export { createStore } from '../../../apps/bff/src/session/create-store.ts';
+export { createMemoryStore } from '../../../apps/bff/src/session/memory-store.ts';
+export { createRedisStore } from '../../../apps/bff/src/session/redis-store.ts';
+export { newSessionId, storeKeyFor } from '../../../apps/bff/src/session/keys.ts';
+export { newSession, type LifetimePolicy } from '../../../apps/bff/src/session/lifetime.ts';
+export type { SessionStore, StoredSession } from '../../../apps/bff/src/session/store.ts';
+export { createTokenCipher, type TokenCipher } from '../../../apps/bff/src/session/token-cipher.ts';
+export type { TokenSet } from '../../../apps/bff/src/session/token-set.ts';
+export { sealTokens } from '../../../apps/bff/src/session/tokens.ts';
