@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import { ProviderRegistry } from '../../src/providers/provider.ts';
 import { createMemoryStore } from '../../src/session/memory-store.ts';
 import type { SessionStore } from '../../src/session/store.ts';
-import { createTokenCipher } from '../../src/session/token-cipher.ts';
+import { createTokenCipher, type EncryptionKey } from '../../src/session/token-cipher.ts';
 import { TestClock } from './clock.ts';
 import type { CookieJar } from './cookie-jar.ts';
 
@@ -46,6 +46,8 @@ export interface HarnessOptions {
   port?: number;
   providers?: (idpIssuer: string, config: Config) => ProviderConfig[];
   apis?: ApiConfig[];
+  /** Token-sealing keys, first one sealing (default: one fixed test key). */
+  encryptionKeys?: EncryptionKey[];
   accessTokenTtl?: number;
 }
 
@@ -115,7 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     providers,
     apis: options.apis ?? [],
-    cipher: createTokenCipher([{ id: 'test', key: TEST_KEY }]),
+    cipher: createTokenCipher(options.encryptionKeys ?? [{ id: 'test', key: TEST_KEY }]),
     logger,
     clock: clock.now,
   };
