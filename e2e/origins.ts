@@ -16,10 +16,17 @@ function port(name: string, fallback: number): number {
 export const IDP_PORT = port('E2E_IDP_PORT', 14000);
 export const BFF_PORT = port('E2E_BFF_PORT', 13000);
 export const SPA_PORT = port('E2E_SPA_PORT', 15173);
+export const OCTO_PORT = port('E2E_OCTO_PORT', 14001);
+export const API_PORT = port('E2E_API_PORT', 14100);
 
 export const IDP_URL = `http://localhost:${IDP_PORT}`;
 export const BFF_URL = `http://localhost:${BFF_PORT}`;
 export const SPA_URL = `http://localhost:${SPA_PORT}`;
+/** The GitHub-like plain OAuth 2 provider the dev IdP process also serves. */
+export const OCTO_URL = `http://localhost:${OCTO_PORT}`;
+/** The sample notes API, reached through the BFF's proxy with the user's token. */
+export const API_URL = `http://localhost:${API_PORT}`;
+export const OCTO_CLIENT_SECRET = 'octo-e2e-secret';
 
 /** Shared by the IdP (the registered client) and the BFF (the client it acts as). */
 export const DEV_CLIENT_ID = 'gatehouse';

@@ -2,12 +2,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
 import {
+  API_PORT,
+  API_URL,
   BFF_PORT,
   BFF_URL,
   DEV_CLIENT_ID,
   DEV_CLIENT_SECRET,
   IDP_PORT,
   IDP_URL,
+  OCTO_CLIENT_SECRET,
+  OCTO_PORT,
+  OCTO_URL,
   SPA_PORT,
   SPA_URL,
 } from './origins.ts';
@@ -44,8 +49,17 @@ const stackEnv: Record<string, string> = {
   // The contract's demo users (alice, bob) plus one user per test that ends *all* of a user's sessions, so
   // those tests cannot sign out a user another worker is using at the same moment.
   IDP_USERS_FILE: fileURLToPath(new URL('fixtures/idp-users.json', import.meta.url)),
-  // Empty means unset: the dev IdP alone, whatever a developer's shell points at.
-  PROVIDERS_FILE: '',
+  // Two providers (the dev IdP and the GitHub-like plain OAuth 2 one) and the notes API behind the proxy.
+  PROVIDERS_FILE: fileURLToPath(new URL('fixtures/providers.json', import.meta.url)),
+  E2E_IDP_URL: IDP_URL,
+  E2E_OCTO_URL: OCTO_URL,
+  E2E_API_URL: API_URL,
+  OAUTH2_PORT: String(OCTO_PORT),
+  OCTO_CLIENT_SECRET,
+  API_PORT: String(API_PORT),
+  API_ISSUER: IDP_URL,
+  API_AUDIENCE: API_URL,
+  IDP_API_AUDIENCE: API_URL,
   // Every test signs in from 127.0.0.1; the BFF's per-IP login limit (default 30/min) is not under test here.
   RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
 };
@@ -99,6 +113,18 @@ export default defineConfig({
       cwd: repoRoot,
       env: stackEnv,
       url: `${IDP_URL}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown,
+    },
+    {
+      name: 'api',
+      command: 'pnpm --silent --filter @gatehouse/api start',
+      cwd: repoRoot,
+      env: stackEnv,
+      url: `${API_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'pipe',

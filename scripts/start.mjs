@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm start`: the whole product on its embedded defaults, with no configuration at all.
-// Builds the SPA, then runs the dev IdP, the BFF and the SPA server as child processes, their output
-// prefixed ([idp], [bff], [spa]) and free of colour codes. Prints the URL to open once all three answer.
+// Builds the SPA, then runs the dev IdP (with its GitHub-like OAuth 2 sibling), the notes API, the BFF and the
+// SPA server as child processes, their output prefixed ([idp], [api], [bff], [spa]) and free of colour codes.
+// Prints the URL to open once all of them answer.
 // If any child exits, the others are stopped and this exits non-zero; SIGINT/SIGTERM stop them all.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -24,12 +25,18 @@ const port = (name, fallback) => {
 const idpPort = port('IDP_PORT', 4000);
 const bffPort = port('BFF_PORT', 3000);
 const spaPort = port('SPA_PORT', 5173);
+const apiPort = port('API_PORT', 4100);
 
 const services = [
   {
     name: 'idp',
     args: ['--silent', '--filter', '@gatehouse/idp', 'start'],
     ready: `http://localhost:${idpPort}/.well-known/openid-configuration`,
+  },
+  {
+    name: 'api',
+    args: ['--silent', '--filter', '@gatehouse/api', 'start'],
+    ready: `http://localhost:${apiPort}/healthz`,
   },
   {
     name: 'bff',
@@ -160,7 +167,7 @@ async function main() {
   if (stopping) return;
 
   log(
-    `ready: IdP http://localhost:${idpPort}, BFF http://localhost:${bffPort}, SPA http://localhost:${spaPort}`,
+    `ready: IdP http://localhost:${idpPort}, notes API http://localhost:${apiPort}, BFF http://localhost:${bffPort}, SPA http://localhost:${spaPort}`,
   );
   log(`open http://localhost:${spaPort} (Ctrl+C to stop)`);
 }
