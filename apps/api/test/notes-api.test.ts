@@ -51,7 +51,7 @@ describe('notes API with tokens from the dev IdP', () => {
     if (message) expect(body.message).toMatch(message);
   }
 
-  it('keeps each user\'s notes apart: create, list newest first, delete', async () => {
+  it("keeps each user's notes apart: create, list newest first, delete", async () => {
     const first = await post(alice, 'Buy milk');
     expect(first.status).toBe(201);
     const note = (await first.json()) as { id: string; text: string; createdAt: string };
@@ -91,7 +91,9 @@ describe('notes API with tokens from the dev IdP', () => {
 
   it('refuses a request without a token, or with another scheme', async () => {
     await expectInvalidToken(await call('/notes', undefined), /required/);
-    await expectInvalidToken(await call('/notes', undefined, { headers: { authorization: `Basic ${alice}` } }));
+    await expectInvalidToken(
+      await call('/notes', undefined, { headers: { authorization: `Basic ${alice}` } }),
+    );
     await expectInvalidToken(await call('/notes', undefined, { headers: { authorization: 'Bearer' } }));
     await expectInvalidToken(await post('', 'no token'));
   });
@@ -164,7 +166,11 @@ describe('notes API with tokens from the dev IdP', () => {
     await bad({ body: '{"text": "unterminated' }, 400, 'invalid_request');
     await bad({ body: '', headers: json }, 400, 'invalid_request');
     await bad({ body: new Uint8Array([0x22, 0xff, 0xfe, 0x22]), headers: json }, 400, 'invalid_request');
-    await bad({ body: 'text=hello', headers: { 'content-type': 'text/plain' } }, 415, 'unsupported_media_type');
+    await bad(
+      { body: 'text=hello', headers: { 'content-type': 'text/plain' } },
+      415,
+      'unsupported_media_type',
+    );
     await bad({}, 415, 'unsupported_media_type');
     await bad({ body: JSON.stringify({ text: 'x'.repeat(20_000) }) }, 413, 'payload_too_large');
 

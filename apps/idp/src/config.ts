@@ -128,3 +128,49 @@ export function firstPartyClient(options: FirstPartyClientOptions): ClientMetada
     id_token_signed_response_alg: 'RS256',
   };
 }
+
+const OAuth2EnvSchema = z.object({
+  // `off` disables the GitHub-like provider; 0 picks a free port, as for IDP_PORT.
+  OAUTH2_PORT: z
+    .union([z.literal('off'), port], { error: 'must be a port (0-65535) or "off"' })
+    .default(4001),
+  BFF_PORT: port.default(3000),
+  PUBLIC_BFF_URL: httpUrl.transform((value) => value.replace(/\/+$/, '')).optional(),
+  OCTO_CLIENT_ID: z.string().min(1).default('gatehouse-octo'),
+  OCTO_CLIENT_SECRET: z.string().min(1).default('octo-dev-secret'),
+});
+
+export interface OAuth2ProviderConfig {
+  /** `null` when `OAUTH2_PORT=off`. */
+  port: number | null;
+  clientId: string;
+  clientSecret: string;
+  /** `<PUBLIC_BFF_URL>/auth/callback`. */
+  redirectUri: string;
+}
+
+/**
+ * The GitHub-like provider's variables (`OAUTH2_PORT`, `OCTO_CLIENT_ID`, `OCTO_CLIENT_SECRET`), parsed
+ * apart from `loadConfig` so the dev IdP's own configuration stays as it is. Same rules: empty means unset,
+ * a `ConfigError` names every invalid variable.
+ */
+export function loadOAuth2Config(env: NodeJS.ProcessEnv = process.env): OAuth2ProviderConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+  const result = OAuth2EnvSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  const bff = e.PUBLIC_BFF_URL ?? `http://localhost:${e.BFF_PORT}`;
+  return {
+    port: e.OAUTH2_PORT === 'off' ? null : e.OAUTH2_PORT,
+    clientId: e.OCTO_CLIENT_ID,
+    clientSecret: e.OCTO_CLIENT_SECRET,
+    redirectUri: `${bff}/auth/callback`,
+  };
+}

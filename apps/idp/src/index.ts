@@ -5,9 +5,21 @@ export {
   DEFAULT_API_AUDIENCE,
   firstPartyClient,
   loadConfig,
+  loadOAuth2Config,
   type FirstPartyClientOptions,
   type IdpConfig,
+  type OAuth2ProviderConfig,
 } from './config.ts';
+export {
+  createOAuth2Provider,
+  OCTO_PATHS,
+  OCTO_PROVIDER_NAME,
+  startOAuth2Provider,
+  type OAuth2Client,
+  type OctoUser,
+  type RunningOAuth2Provider,
+  type StartOAuth2ProviderOptions,
+} from './oauth2/index.ts';
 export {
   demoUsers,
   loadUsersFile,

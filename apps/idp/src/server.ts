@@ -1,11 +1,19 @@
 import { pino } from 'pino';
-import { ConfigError, firstPartyClient, loadConfig, type IdpConfig } from './config.ts';
+import {
+  ConfigError,
+  firstPartyClient,
+  loadConfig,
+  loadOAuth2Config,
+  type IdpConfig,
+  type OAuth2ProviderConfig,
+} from './config.ts';
+import { startOAuth2Provider, type RunningOAuth2Provider } from './oauth2/index.ts';
 import { startIdp } from './start.ts';
 import { demoUsers, loadUsersFile } from './users.ts';
 
-function configOrExit(): IdpConfig {
+function configOrExit(): { idp: IdpConfig; oauth2: OAuth2ProviderConfig } {
   try {
-    return loadConfig();
+    return { idp: loadConfig(), oauth2: loadOAuth2Config() };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -15,7 +23,7 @@ function configOrExit(): IdpConfig {
   }
 }
 
-const config = configOrExit();
+const { idp: config, oauth2: oauth2Config } = configOrExit();
 const logger = pino({ name: 'gatehouse-idp', level: config.logLevel });
 
 let users = demoUsers;
@@ -64,6 +72,49 @@ logger.info(
   `dev IdP listening on ${idp.issuer}`,
 );
 
+// The GitHub-like plain OAuth 2.0 provider ("Octo"), beside the OpenID provider. It is optional: when its
+// port is taken (another dev stack, say) the IdP carries on without it and says so.
+let octo: RunningOAuth2Provider | undefined;
+if (oauth2Config.port !== null) {
+  try {
+    octo = await startOAuth2Provider({
+      port: oauth2Config.port,
+      clients: [
+        {
+          clientId: oauth2Config.clientId,
+          clientSecret: oauth2Config.clientSecret,
+          redirectUris: [oauth2Config.redirectUri],
+          name: 'Gatehouse',
+        },
+      ],
+      users,
+      logger: logger.child({ component: 'octo' }),
+    });
+    logger.warn(
+      'Octo, the GitHub-like OAuth 2.0 provider, is for DEVELOPMENT only: demo users, in-memory codes and tokens.',
+    );
+    logger.info(
+      {
+        url: octo.url,
+        authorizationEndpoint: `${octo.url}/login/oauth/authorize`,
+        tokenEndpoint: `${octo.url}/login/oauth/access_token`,
+        userEndpoint: `${octo.url}/user`,
+        clientId: oauth2Config.clientId,
+        redirectUris: [oauth2Config.redirectUri],
+      },
+      `octo (GitHub-like dev provider) listening on ${octo.url}`,
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    logger.error(
+      { err: code ? undefined : error },
+      code === 'EADDRINUSE' || code === 'EACCES'
+        ? `octo not started: cannot listen on port ${oauth2Config.port} (${code}); set OAUTH2_PORT to a free port, or to off`
+        : 'octo not started',
+    );
+  }
+}
+
 let stopping = false;
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
@@ -72,7 +123,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   // Do not let a stuck connection keep the process alive forever.
   setTimeout(() => process.exit(1), 5000).unref();
   try {
-    await idp.close();
+    await Promise.all([idp.close(), octo?.close()]);
     process.exit(0);
   } catch (error) {
     logger.error({ err: error }, 'dev IdP: error while stopping');

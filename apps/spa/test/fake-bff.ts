@@ -1,5 +1,6 @@
 import type { ProviderSummary, SessionInfo, SessionSummary } from '@gatehouse/shared';
 import { vi } from 'vitest';
+import type { Note } from '../src/api/notes.ts';
 
 export const BFF = 'http://bff.test:3000';
 
@@ -31,6 +32,11 @@ export function fakeBff(
     sessions?: SessionSummary[] | 'not-built';
     logoutRedirect?: string;
     config?: unknown;
+    /**
+     * The notes API behind `/api/proxy/notes/…`: a list of notes (newest first) answered like the real API,
+     * or how the BFF's proxy refuses. Default: the BFF has no notes API (404 not_found).
+     */
+    notes?: Note[] | 'not-configured' | 'forbidden' | 'unavailable' | 'timeout';
     /** Overrides a route: `"GET /api/session"` → answer. */
     routes?: Record<string, Answer | (() => Answer)>;
   } = {},
@@ -39,7 +45,9 @@ export function fakeBff(
     session: options.session === undefined ? null : options.session,
     providers: options.providers ?? [{ name: 'dev', label: 'Dev IdP', available: true }],
     sessions: options.sessions ?? [],
+    notes: options.notes ?? 'not-configured',
   };
+  let noteIds = 0;
   const calls: RecordedCall[] = [];
   const unauthenticated: Answer = {
     status: 401,
@@ -85,6 +93,64 @@ export function fakeBff(
         return { status: 204 };
       }
       return { status: 404, body: { error: 'not_found', message: 'No such session.' } };
+    }
+    if (path.startsWith('/api/proxy/')) return proxied(method, path, init);
+    return { status: 404, body: { error: 'not_found', message: 'Not found.' } };
+  }
+
+  /** The BFF proxy's refusals, then the notes API itself (its own error bodies). */
+  function proxied(method: string, path: string, init: RequestInit | undefined): Answer {
+    const notes = state.notes;
+    if (!state.session) return unauthenticated;
+    if (!path.startsWith('/api/proxy/notes/') || notes === 'not-configured') {
+      return { status: 404, body: { error: 'not_found', message: 'No API named "notes".' } };
+    }
+    if (notes === 'forbidden') {
+      return {
+        status: 403,
+        body: { error: 'forbidden', message: 'The "notes" API needs a session with the "dev" provider.' },
+      };
+    }
+    if (notes === 'unavailable') {
+      return {
+        status: 502,
+        body: { error: 'upstream_unavailable', message: 'The "notes" API is unavailable.' },
+      };
+    }
+    if (notes === 'timeout') {
+      return {
+        status: 504,
+        body: { error: 'upstream_timeout', message: 'The "notes" API did not answer in time.' },
+      };
+    }
+    const rest = path.slice('/api/proxy/notes'.length);
+    if (method === 'GET' && rest === '/notes') return { status: 200, body: notes };
+    if (method === 'POST' && rest === '/notes') {
+      if (new Headers(init?.headers).get('Content-Type') !== 'application/json') {
+        return { status: 415, body: { error: 'unsupported_media_type', message: 'JSON only.' } };
+      }
+      const text = (JSON.parse(String(init?.body)) as { text?: unknown }).text;
+      if (typeof text !== 'string' || !text.trim() || text.length > 500) {
+        return {
+          status: 400,
+          body: { error: 'invalid_request', message: '"text" must be 1 to 500 characters' },
+        };
+      }
+      const note: Note = {
+        id: `n${++noteIds}`,
+        text: text.trim(),
+        createdAt: new Date(Date.parse('2026-11-26T21:00:00.000Z') + noteIds * 60_000).toISOString(),
+      };
+      state.notes = [note, ...notes];
+      return { status: 201, body: note };
+    }
+    if (method === 'DELETE' && rest.startsWith('/notes/')) {
+      const id = decodeURIComponent(rest.slice('/notes/'.length));
+      if (!notes.some((n) => n.id === id)) {
+        return { status: 404, body: { error: 'not_found', message: 'No such note.' } };
+      }
+      state.notes = notes.filter((n) => n.id !== id);
+      return { status: 204 };
     }
     return { status: 404, body: { error: 'not_found', message: 'Not found.' } };
   }

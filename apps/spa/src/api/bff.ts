@@ -11,6 +11,7 @@ import {
   type SessionSummary,
 } from '@gatehouse/shared';
 import { browser } from '../lib/browser.ts';
+import { NOTES_PATH, NoteListSchema, NoteSchema, type Note } from './notes.ts';
 
 /** An answer of the BFF other than success, with its `{error, message}` body (or a stand-in for it). */
 export class BffError extends Error {
@@ -48,6 +49,10 @@ export interface BffClient {
   listSessions(): Promise<SessionSummary[]>;
   revokeSession(id: string): Promise<void>;
   revokeAllSessions(): Promise<void>;
+  /** The sample notes API through the BFF proxy. A 401 from the API itself (not the BFF) is a `BffError`. */
+  listNotes(): Promise<Note[]>;
+  addNote(text: string): Promise<Note>;
+  deleteNote(id: string): Promise<void>;
 }
 
 interface Schema<T> {
@@ -75,7 +80,19 @@ export function createBffClient(bffUrl: string, options: BffClientOptions = {}):
   const base = bffUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function send(method: string, path: string): Promise<Response> {
+  interface SendOptions {
+    /** Sent as JSON. */
+    body?: unknown;
+    /**
+     * The answer may come from a proxied API: its own 401 (e.g. `invalid_token`) is an API error, and only
+     * the BFF's `unauthenticated` means the session is gone.
+     */
+    proxied?: boolean;
+  }
+
+  async function send(method: string, path: string, options: SendOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE, Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
       // `fetch` is looked up on every call, so a test can stub it after the client exists.
@@ -83,7 +100,8 @@ export function createBffClient(bffUrl: string, options: BffClientOptions = {}):
         method,
         credentials: 'include',
         cache: 'no-store',
-        headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE, Accept: 'application/json' },
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
@@ -94,12 +112,14 @@ export function createBffClient(bffUrl: string, options: BffClientOptions = {}):
     }
     if (response.ok) return response;
     const { error, message } = await errorBody(response);
-    if (response.status === 401) throw new UnauthenticatedError(message);
+    if (response.status === 401 && (!options.proxied || error === 'unauthenticated')) {
+      throw new UnauthenticatedError(message);
+    }
     throw new BffError(response.status, error, message);
   }
 
-  async function json<T>(method: string, path: string, schema: Schema<T>): Promise<T> {
-    const response = await send(method, path);
+  async function json<T>(method: string, path: string, schema: Schema<T>, options?: SendOptions): Promise<T> {
+    const response = await send(method, path, options);
     let data: unknown;
     try {
       data = await response.json();
@@ -158,6 +178,14 @@ export function createBffClient(bffUrl: string, options: BffClientOptions = {}):
 
     async revokeAllSessions() {
       await send('DELETE', '/api/sessions');
+    },
+
+    listNotes: () => json('GET', NOTES_PATH, NoteListSchema, { proxied: true }),
+
+    addNote: (text) => json('POST', NOTES_PATH, NoteSchema, { body: { text }, proxied: true }),
+
+    async deleteNote(id) {
+      await send('DELETE', `${NOTES_PATH}/${encodeURIComponent(id)}`, { proxied: true });
     },
   };
   return client;

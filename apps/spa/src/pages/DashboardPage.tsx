@@ -4,6 +4,7 @@ import { isUnauthenticated } from '../api/bff.ts';
 import { useApp } from '../lib/app-context.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { isSignInRequired, messageOf, type DashboardData } from '../routes.tsx';
+import { Notes } from './Notes.tsx';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
 function When({ iso }: { iso: string }) {
@@ -111,6 +112,8 @@ function Dashboard({ session, providerLabel }: Exclude<DashboardData, { signIn: 
         </button>
         <Link to="/sessions">Manage your sessions</Link>
       </p>
+
+      <Notes />
     </section>
   );
 }
