@@ -11,6 +11,7 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
 COPY apps/bff/package.json apps/bff/
 COPY apps/idp/package.json apps/idp/
 COPY apps/spa/package.json apps/spa/
+COPY apps/api/package.json apps/api/
 COPY packages/shared/package.json packages/shared/
 COPY e2e/package.json e2e/
 RUN pnpm install --frozen-lockfile
