@@ -10,11 +10,6 @@ import { spawnTracked } from './processes.ts';
  * waits a fixed gap between a response and its next request, so C connections × (1000 / gap) ≈ the rate.
  */
 
-export interface RequestShape {
-  path: string;
-  headers?: Record<string, string>;
-}
-
 /** One request per distinct state: `<before><n, zero-padded to width><after>` with n = 1, 2, 3, ... */
 export interface PathSequence {
   before: string;
@@ -29,8 +24,10 @@ export interface LoadTarget {
   body?: string;
   /** Headers of every request. */
   headers: Record<string, string>;
-  /** Requests sent in turn (their headers added to `headers`); or a sequence of distinct paths. */
-  requests: RequestShape[] | { sequence: PathSequence };
+  /** The path of every request, or a sequence of distinct paths. */
+  path: string | { sequence: PathSequence };
+  /** One header that takes each of these values in turn (e.g. the cookies of many sessions). */
+  rotate?: { header: string; values: string[] };
   /** Checked on every response (costs a little client CPU); a mismatch counts as an error. */
   expect?: { status: number; locationPrefix?: string };
 }
@@ -65,27 +62,30 @@ function requestPart(target: LoadTarget): string {
   const method = lua(target.method ?? 'GET');
   const body = target.body === undefined ? 'nil' : lua(target.body);
   const lines = [`wrk.method = ${method}`, `wrk.body = ${body}`, `wrk.headers = ${luaTable(target.headers)}`];
-  const { requests } = target;
-  if ('sequence' in requests) {
-    const { before, width, after } = requests.sequence;
+  const { path, rotate } = target;
+  if (typeof path !== 'string') {
+    if (rotate) throw new Error('a path sequence cannot rotate a header as well');
+    const { before, width, after } = path.sequence;
     lines.push(
       'local n = 0',
       `request = function() n = n + 1; return wrk.format(nil, ${lua(before)} .. string.format("%0${width}d", n) .. ${lua(after)}) end`,
     );
-  } else if (requests.length === 1) {
+  } else if (!rotate) {
     // One request: wrk formats it once and sends the same bytes every time, no Lua per request.
-    lines.push(`wrk.path = ${lua(requests[0]!.path)}`);
-    for (const [name, value] of Object.entries(requests[0]!.headers ?? {})) {
-      lines.push(`wrk.headers[${lua(name)}] = ${lua(value)}`);
-    }
+    lines.push(`wrk.path = ${lua(path)}`);
   } else {
+    // Formatted once each in init; per request, Lua only picks the next one.
     lines.push(
-      'local shapes = {',
-      // wrk.format takes a request's headers instead of wrk.headers, not on top of them.
-      ...requests.map((r) => `  {${lua(r.path)}, ${luaTable({ ...target.headers, ...r.headers })}},`),
-      '}',
+      `local values = {${rotate.values.map(lua).join(',')}}`,
       'local formatted, i = {}, 0',
-      'init = function(args) for k, s in ipairs(shapes) do formatted[k] = wrk.format(nil, s[1], s[2]) end end',
+      'init = function(args)',
+      '  for k, value in ipairs(values) do',
+      '    local headers = {}',
+      '    for name, v in pairs(wrk.headers) do headers[name] = v end',
+      `    headers[${lua(rotate.header)}] = value`,
+      `    formatted[k] = wrk.format(nil, ${lua(path)}, headers)`,
+      '  end',
+      'end',
       'request = function() i = i % #formatted + 1; return formatted[i] end',
     );
   }

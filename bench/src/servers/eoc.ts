@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import express from 'express';
-import { auth, requiresAuth } from 'express-openid-connect';
+import eoc from 'express-openid-connect';
 import { CLIENT_ID, CLIENT_SECRET } from '../fixtures/oidc.ts';
 import { childOptions, listenOnLoopback, serveParent } from './child.ts';
 
@@ -18,6 +18,8 @@ export interface EocInfo {
   cookie: string;
 }
 
+// CommonJS: its named exports are spread into module.exports, which Node's ESM import cannot see.
+const { auth, requiresAuth } = eoc;
 const IDLE_MS = 30 * 60_000;
 const ABSOLUTE_MS = 8 * 3600_000;
 

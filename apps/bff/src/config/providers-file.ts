@@ -55,7 +55,15 @@ const ProviderSchema = z
       .min(1)
       .optional(),
     authorizationParams: z.record(z.string(), z.string()).optional(),
-    idTokenSignedResponseAlg: z.string().min(2).optional(),
+    // Asymmetric signatures only: `none` or an HS* MAC (keyed with the client secret) would let anyone who
+    // knows the secret — or no one at all — mint ID tokens.
+    idTokenSignedResponseAlg: z
+      .string()
+      .regex(
+        /^(?:(?:RS|PS|ES)(?:256|384|512)|EdDSA|Ed25519)$/,
+        'must be an asymmetric JWS algorithm such as RS256',
+      )
+      .optional(),
     claims: ClaimsMappingSchema.optional(),
     allowInsecureHttp: z.boolean().optional(),
   })

@@ -130,6 +130,87 @@ describe('GET /auth/callback refuses what it should', () => {
     }
   });
 
+  /** A login in `jar` whose callback URL is returned unused, with its state. */
+  async function pendingCallback(jar: CookieJar): Promise<URL> {
+    return new URL(await callbackPathFor(jar), h.bffUrl);
+  }
+
+  it.each([
+    ['without a code', (url: URL) => url.searchParams.delete('code')],
+    ['with the code given twice', (url: URL) => url.searchParams.append('code', 'second-code')],
+    ['with iss given twice', (url: URL) => url.searchParams.append('iss', h.idp.issuer)],
+    ['with an empty code', (url: URL) => url.searchParams.set('code', '')],
+  ])('refuses a callback %s: /?error=login_failed, no session', async (_name, change) => {
+    const jar = new CookieJar();
+    const url = await pendingCallback(jar);
+    change(url);
+    const response = await h.request(url.pathname + url.search, { jar });
+    expect(response.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+    await expectNoSession(jar);
+  });
+
+  it('refuses a callback whose browser-binding cookie is missing or replaced', async () => {
+    for (const binding of [undefined, 'B'.repeat(43), 'not-well-formed']) {
+      const jar = new CookieJar();
+      const url = await pendingCallback(jar);
+      if (binding === undefined) jar.cookies.delete('__Host-gatehouse-login');
+      else jar.cookies.set('__Host-gatehouse-login', binding);
+      const response = await h.request(url.pathname + url.search, { jar });
+      expect(response.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+      await expectNoSession(jar);
+    }
+  });
+
+  it("refuses one transaction's code under another transaction's state (mismatched state)", async () => {
+    const jar = new CookieJar();
+    const first = await pendingCallback(jar);
+    const second = await pendingCallback(jar);
+    const mixed = new URL(second);
+    mixed.searchParams.set('code', first.searchParams.get('code')!);
+    const response = await h.request(mixed.pathname + mixed.search, { jar });
+    expect(response.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+    await expectNoSession(jar);
+    // Only the transaction named by the state was used up; the other one is still pending, untouched.
+    expect(await h.deps.store.takeTransaction(first.searchParams.get('state')!)).not.toBeNull();
+  });
+
+  it('answers an error response without a state, or with an unknown one, with 400 JSON', async () => {
+    for (const query of ['error=access_denied', `error=access_denied&state=${'C'.repeat(43)}`]) {
+      const response = await h.request(`/auth/callback?${query}`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+    }
+  });
+
+  it('answers an error response with a valid state from another browser as login_failed', async () => {
+    const attacker = new CookieJar();
+    const login = await h.request('/auth/login', { jar: attacker });
+    const state = new URL(login.headers.get('location')!).searchParams.get('state')!;
+    const victim = new CookieJar();
+    const query = new URLSearchParams({ error: 'access_denied', state, iss: h.idp.issuer });
+    const response = await h.request(`/auth/callback?${query}`, { jar: victim });
+    expect(response.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+    await expectNoSession(victim);
+  });
+
+  it('never echoes error_description or any other provider text into the redirect', async () => {
+    const jar = new CookieJar();
+    const login = await h.request('/auth/login', { jar });
+    const state = new URL(login.headers.get('location')!).searchParams.get('state')!;
+    const query = new URLSearchParams({
+      error: 'server_error',
+      error_description: '<script>alert(1)</script>',
+      error_uri: 'https://evil.example/help',
+      state,
+      iss: h.idp.issuer,
+    });
+    const response = await h.request(`/auth/callback?${query}`, { jar });
+    const location = response.headers.get('location')!;
+    expect(location).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+    expect(await response.text()).not.toMatch(/script|evil\.example/);
+    await expectNoSession(jar);
+  });
+
   it('never echoes the code or state in what it logs', async () => {
     const jar = new CookieJar();
     const url = new URL(await callbackPathFor(jar), h.bffUrl);

@@ -353,7 +353,12 @@ export async function startEvilProvider(options: EvilProviderOptions = {}): Prom
 export async function signInThroughEvil(
   request: (path: string, init?: RequestInit & { jar?: CookieJar }) => Promise<Response>,
   jar: CookieJar,
-  options: { provider?: string; returnTo?: string; query?: Record<string, string>; headers?: HeadersInit } = {},
+  options: {
+    provider?: string;
+    returnTo?: string;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ login: Response; authorizeUrl: URL; callbackUrl: URL | null; callback: Response | null }> {
   const query = new URLSearchParams({ provider: options.provider ?? 'evil', ...options.query });
   if (options.returnTo !== undefined) query.set('returnTo', options.returnTo);
