@@ -59,7 +59,7 @@ const EnvSchema = z.object({
   /** Requests per minute and client IP to each of /auth/login and /auth/callback (security/rate-limit.ts). */
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** The largest request body accepted, in bytes; a larger declared body is a 413 (http/body-limit.ts). */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(10_485_760), // 10 MiB: proxied uploads too
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,8 +5,9 @@ import { HttpError } from './errors.ts';
  * Refuses a request whose declared body is larger than `maxBytes` before anything reads it:
  * `413 {"error":"payload_too_large"}`. Node has already refused malformed or conflicting lengths (400).
  *
- * A chunked body declares no length; it is bounded by whoever reads it (the back-channel endpoint's parser has
- * its own, smaller limit) and by the server's request timeout. Routes that read no body never buffer one.
+ * Only two routes read a body: the API proxy streams it to the upstream (so the limit bounds what it relays),
+ * and back-channel logout parses a form with its own 32 KiB limit. A chunked body declares no length; it is
+ * bounded by whoever reads it and by the server's request timeout. Routes that read no body never buffer one.
  */
 export function bodyLimit(maxBytes: number): Middleware {
   return async (ctx, next) => {

@@ -75,6 +75,9 @@ export function proxy(
     ctx.status = upstream.statusCode;
     for (const [header, value] of responseHeadersForBrowser(upstream.headers)) ctx.set(header, value);
     // Streamed through; a failure half-way closes the connection, as it would have without the BFF.
+    // When the browser goes away first, koa destroys the body and undici emits an abort error after koa's
+    // pipeline has stopped listening: without a listener of its own that error would end the process.
+    upstream.body.on('error', () => undefined);
     ctx.body = upstream.body;
   };
 

@@ -224,13 +224,7 @@ describe('CORS: preflights and credentials', () => {
       lookalike,
       fc.webUrl(),
       lookalike.map((o) => `${SPA_ORIGIN}.${o.replace(/^\w+:\/\//, '')}`),
-      fc.constantFrom(
-        'null',
-        '*',
-        `${SPA_ORIGIN}/`,
-        'http://localhost',
-        'http://127.0.0.1:5173',
-      ),
+      fc.constantFrom('null', '*', `${SPA_ORIGIN}/`, 'http://localhost', 'http://127.0.0.1:5173'),
     );
     await fc.assert(
       fc.asyncProperty(origin, fc.constantFrom('GET', 'OPTIONS'), async (value, method) => {
