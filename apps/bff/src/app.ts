@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are answered and logged by `errorHandler`; koa's own printer would only duplicate them.
   app.silent = true;
 
-  const withSession = sessionCookie(app, config, deps.store);
+  const withSession = sessionCookie(config, deps.store);
   const csrf = requireCsrf(config.spaOrigins);
   const authenticated = requireSession(deps);
 

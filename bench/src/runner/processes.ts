@@ -57,3 +57,17 @@ export function spawnTracked(
   child.once('exit', () => live.delete(child));
   return child;
 }
+
+/** Waits for a child started with piped stdout and stderr to end; answers its exit code and output. */
+export function completion(
+  child: ChildProcess,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

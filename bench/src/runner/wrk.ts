@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnTracked } from './processes.ts';
+import { completion, spawnTracked } from './processes.ts';
 
 /**
  * The load client: wrk, one thread, keep-alive connections, one request in flight per connection (no
@@ -173,17 +173,9 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
       [requestPart(target), expectPart(target), pacingPart(paced?.gapMs ?? null), DONE].join('\n'),
     );
     const args = ['-t1', `-c${connections}`, `-d${options.durationS}s`, '--timeout', '10s', '-s', script];
-    const child = spawnTracked('wrk', [...args, target.url], options.core, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
+    const { code, stdout, stderr } = await completion(
+      spawnTracked('wrk', [...args, target.url], options.core, { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     const line = stdout.split('\n').find((l) => l.startsWith('WRK_RESULT '));
     if (code !== 0 || !line) {
       throw new Error(`wrk failed (exit ${code}) against ${target.url}:\n${stderr}${stdout}`);

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { notFound } from '../http/errors.ts';
 import type { SessionState } from './require-session.ts';
+import { endSession } from '../session/session-cookie.ts';
 
 const HANDLE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -31,8 +32,8 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
     if (!HANDLE.test(id)) throw notFound('No such session.');
     const own = await deps.store.listByUser(session.provider, session.user.sub);
     if (!own.some(([handle]) => handle === id)) throw notFound('No such session.');
-    await deps.store.destroy(id);
-    if (id === key) ctx.session = null;
+    if (id === key) await endSession(ctx);
+    else await deps.store.destroy(id);
     ctx.status = 204;
   };
 }
@@ -40,10 +41,10 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
 /** `DELETE /api/sessions`: signs the user out everywhere. */
 export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
   return async (ctx) => {
-    const { session } = ctx.state.auth;
+    const { key, session } = ctx.state.auth;
     const own = await deps.store.listByUser(session.provider, session.user.sub);
-    await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
-    ctx.session = null;
+    await Promise.all(own.filter(([handle]) => handle !== key).map(([handle]) => deps.store.destroy(handle)));
+    await endSession(ctx);
     ctx.status = 204;
   };
 }

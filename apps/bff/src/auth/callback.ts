@@ -3,7 +3,7 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import * as oidc from 'openid-client';
 import type { AppDeps } from '../deps.ts';
 import { invalidRequest } from '../http/errors.ts';
-import { markSessionCreation } from '../session/session-cookie.ts';
+import { startSession } from '../session/session-cookie.ts';
 import { newSession } from '../session/lifetime.ts';
 import { sealTokens, tokenSetFrom } from '../session/tokens.ts';
 import { hashBinding, readBrowserBinding } from './browser-binding.ts';
@@ -112,12 +112,7 @@ export function callback(deps: AppDeps): Middleware {
     );
 
     // Whatever session this browser had is destroyed and a new id issued: no session fixation.
-    const bag = ctx.session!;
-    for (const key of Object.keys(bag.toJSON())) Reflect.deleteProperty(bag, key);
-    Object.assign(bag, session);
-    ctx.session!.maxAge = config.session.absoluteTimeoutMs;
-    markSessionCreation(ctx);
-    await ctx.session!.regenerate();
+    await startSession(ctx, session);
     log.info({ provider: provider.name }, 'signed in');
     ctx.redirect(tx.returnTo);
   };

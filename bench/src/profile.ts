@@ -1,0 +1,52 @@
+/** How long and how hard: `full` for `pnpm bench`, `smoke` for CI (it proves every scenario works, no more). */
+export interface Profile {
+  name: 'full' | 'smoke';
+  /** Interleaved passes of baseline and subject. */
+  passes: number;
+  /** Seconds of one maximum-throughput run (wrk counts whole seconds). */
+  throughputS: number;
+  /** Seconds of one fixed-rate run. */
+  latencyS: number;
+  /** Seconds of load each server gets before the measured passes (JIT, caches, connection pools). */
+  warmupS: number;
+  /** Keep-alive connections of a maximum-throughput run, one request in flight on each. */
+  connections: number;
+  /** Sessions seeded into each Gatehouse store; the load cycles through all of them. */
+  sessions: number;
+  /** Callbacks per second in the callback scenario. */
+  callbackRate: number;
+  /** Sessions stored for the memory-per-session measurement. */
+  memorySessions: number;
+  /** Whether budgets decide the exit code. */
+  enforceBudgets: boolean;
+  /** The whole run is stopped after this long, whatever happens. */
+  deadlineS: number;
+}
+
+export const FULL: Profile = {
+  name: 'full',
+  passes: 5,
+  throughputS: 5,
+  latencyS: 4,
+  warmupS: 2,
+  connections: 32,
+  sessions: 10_000,
+  callbackRate: 200,
+  memorySessions: 10_000,
+  enforceBudgets: true,
+  deadlineS: 40 * 60,
+};
+
+export const SMOKE: Profile = {
+  name: 'smoke',
+  passes: 1,
+  throughputS: 1,
+  latencyS: 1,
+  warmupS: 0,
+  connections: 8,
+  sessions: 100,
+  callbackRate: 50,
+  memorySessions: 500,
+  enforceBudgets: false,
+  deadlineS: 8 * 60,
+};

@@ -1,0 +1,144 @@
+import type { Profile } from '../profile.ts';
+import type { ChildHandle } from './child-server.ts';
+import { spread } from './stats.ts';
+import { runLoad, type LoadTarget } from './wrk.ts';
+
+/**
+ * The shared runner: one baseline and one subject, measured in the same run with the same client.
+ *
+ * 1. a warm-up run of each;
+ * 2. `passes` maximum-throughput passes, interleaved (baseline then subject, then subject then baseline, …,
+ *    so a drift of the machine hits both alike), each with the server's CPU time per request read over IPC;
+ * 3. `passes` fixed-rate passes at about half the baseline's maximum (never above 80 % of the subject's),
+ *    interleaved the same way, for p50/p99 latency.
+ */
+
+export interface RunInfo {
+  phase: 'probe' | 'warmup' | 'throughput' | 'latency';
+  pass: number;
+  durationS: number;
+  rate?: number;
+}
+
+export interface Side {
+  label: string;
+  server: ChildHandle<unknown>;
+  /** What to send; asked before every run, so a scenario can prepare fresh state (e.g. transactions). */
+  target(run: RunInfo): Promise<LoadTarget> | LoadTarget;
+}
+
+export interface PairPlan {
+  baseline: Side;
+  subject: Side;
+  /** Maximum-throughput passes; without them, `latencyRate` must be a number. */
+  throughput: boolean;
+  latencyRate: 'half-baseline' | number;
+}
+
+export interface Sample {
+  rps: number;
+  requests: number;
+  cpuUsPerRequest: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+export interface SidePair {
+  baseline: Sample[];
+  subject: Sample[];
+}
+
+export interface PairResult {
+  throughput: SidePair | null;
+  latency: SidePair & { rate: number };
+  /** One line per run that saw errors; a run with errors is still recorded. */
+  errors: string[];
+}
+
+type Role = 'baseline' | 'subject';
+
+export async function runPair(
+  plan: PairPlan,
+  profile: Profile,
+  clientCore: number | null,
+  log: (line: string) => void,
+): Promise<PairResult> {
+  const errors: string[] = [];
+  const sides: Record<Role, Side> = { baseline: plan.baseline, subject: plan.subject };
+
+  async function measure(role: Role, run: RunInfo): Promise<Sample> {
+    const side = sides[role];
+    const target = await side.target(run);
+    const before = await side.server.cpuMicros();
+    const result = await runLoad(target, {
+      connections: profile.connections,
+      durationS: run.durationS,
+      core: clientCore,
+      ...(run.rate === undefined ? {} : { rate: run.rate }),
+    });
+    const cpu = (await side.server.cpuMicros()) - before;
+    if (result.errors > 0)
+      errors.push(`${side.label}, ${run.phase} pass ${run.pass + 1}: ${result.errorDetail}`);
+    if (result.requests === 0) throw new Error(`${side.label} answered no request in ${run.phase}`);
+    return {
+      rps: result.rps,
+      requests: result.requests,
+      cpuUsPerRequest: cpu / result.requests,
+      p50Us: result.latencyUs.p50,
+      p99Us: result.latencyUs.p99,
+    };
+  }
+
+  async function interleaved(
+    phase: 'throughput' | 'latency',
+    durationS: number,
+    rate?: number,
+  ): Promise<SidePair> {
+    const pair: SidePair = { baseline: [], subject: [] };
+    for (let pass = 0; pass < profile.passes; pass++) {
+      const order: Role[] = pass % 2 === 0 ? ['baseline', 'subject'] : ['subject', 'baseline'];
+      for (const role of order) {
+        pair[role].push(
+          await measure(role, { phase, pass, durationS, ...(rate === undefined ? {} : { rate }) }),
+        );
+      }
+      const [b, s] = [pair.baseline.at(-1)!, pair.subject.at(-1)!];
+      log(
+        phase === 'throughput'
+          ? `  pass ${pass + 1}: ${b.rps.toFixed(0)} vs ${s.rps.toFixed(0)} req/s (${(s.rps / b.rps).toFixed(2)})`
+          : `  pass ${pass + 1} at ${rate} req/s: p99 ${(b.p99Us / 1000).toFixed(2)} vs ${(s.p99Us / 1000).toFixed(2)} ms`,
+      );
+    }
+    return pair;
+  }
+
+  if (profile.warmupS > 0) {
+    for (const role of ['baseline', 'subject'] as const) {
+      await measure(role, {
+        phase: 'warmup',
+        pass: 0,
+        durationS: profile.warmupS,
+        ...(plan.throughput ? {} : { rate: plan.latencyRate as number }),
+      });
+    }
+  }
+
+  const throughput = plan.throughput ? await interleaved('throughput', profile.throughputS) : null;
+  const rate =
+    typeof plan.latencyRate === 'number'
+      ? plan.latencyRate
+      : halfBaselineRate(throughput ?? failNoThroughput());
+  const latency = { rate, ...(await interleaved('latency', profile.latencyS, rate)) };
+  return { throughput, latency, errors };
+}
+
+function failNoThroughput(): never {
+  throw new Error('a half-baseline rate needs the throughput passes');
+}
+
+/** About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue. */
+function halfBaselineRate(throughput: SidePair): number {
+  const baseline = spread(throughput.baseline.map((s) => s.rps)).median;
+  const subject = spread(throughput.subject.map((s) => s.rps)).median;
+  return Math.max(1, Math.round(Math.min(baseline * 0.5, subject * 0.8)));
+}

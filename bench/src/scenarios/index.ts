@@ -1,0 +1,67 @@
+import { bundleScenario } from './bundle.ts';
+import { callbackScenario } from './callback.ts';
+import { koaFloorScenario } from './koa-floor.ts';
+import { loginScenario } from './login.ts';
+import { memoryScenario } from './memory.ts';
+import { proxyScenario } from './proxy.ts';
+import type { Scenario } from './scenario.ts';
+import { sessionScenario } from './session.ts';
+
+/**
+ * Every scenario, in running order: those of one Gatehouse server follow each other, so each server starts (and
+ * seeds its store) once; login floods of transactions come last on their server.
+ */
+export const SCENARIOS: Scenario[] = [
+  sessionScenario({
+    id: 'session-memory',
+    title: 'GET /api/session, memory store',
+    subject: 'gatehouse-memory',
+    baseline: 'raw',
+    budgets: { throughput: { min: 0.75 }, cpu: { min: 0.75 } },
+  }),
+  callbackScenario,
+  proxyScenario,
+  loginScenario({
+    id: 'login-memory',
+    title: 'GET /auth/login, memory store',
+    subject: 'gatehouse-memory',
+    budget: 0.5,
+  }),
+  sessionScenario({
+    id: 'session-memory-info-log',
+    title: 'GET /api/session, memory store, LOG_LEVEL=info (the default level)',
+    subject: 'gatehouse-memory-info-log',
+    baseline: 'raw',
+    budgets: {},
+  }),
+  sessionScenario({
+    id: 'session-file',
+    title: 'GET /api/session, file store',
+    subject: 'gatehouse-file',
+    baseline: 'raw',
+    budgets: { throughput: { min: 0.7 } },
+  }),
+  sessionScenario({
+    id: 'session-vs-eoc',
+    title: 'GET /api/session, file store (the default store)',
+    subject: 'gatehouse-file',
+    baseline: 'eoc',
+    budgets: { throughput: { min: 5 } },
+  }),
+  sessionScenario({
+    id: 'session-redis',
+    title: 'GET /api/session, Redis store',
+    subject: 'gatehouse-redis',
+    baseline: 'raw',
+    budgets: { throughput: { min: 0.6 }, 'p99-ratio': { max: 2 } },
+  }),
+  loginScenario({
+    id: 'login-redis',
+    title: 'GET /auth/login, Redis store',
+    subject: 'gatehouse-redis',
+    budget: 0.35,
+  }),
+  koaFloorScenario,
+  memoryScenario,
+  bundleScenario,
+];

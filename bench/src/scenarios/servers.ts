@@ -1,0 +1,90 @@
+import { authorizationUrl, sessionInfoJson } from '../fixtures/baseline.ts';
+import type { Profile } from '../profile.ts';
+import type { CorePlan } from '../runner/affinity.ts';
+import { startChild, type ChildHandle } from '../runner/child-server.ts';
+import type { ServerPool, Starters } from '../runner/pool.ts';
+import type { EocInfo, EocOptions } from '../servers/eoc.ts';
+import type { FakeOpInfo, FakeOpOptions } from '../servers/fake-op.ts';
+import type { GatehouseInfo, GatehouseOptions } from '../servers/gatehouse.ts';
+import type { RawOptions } from '../servers/raw.ts';
+
+/** Every server a scenario may ask for, and how each is started (all on the server core). */
+export interface Servers {
+  op: ChildHandle<FakeOpInfo>;
+  raw: ChildHandle<unknown>;
+  eoc: ChildHandle<EocInfo>;
+  koa: ChildHandle<unknown>;
+  'gatehouse-memory': ChildHandle<GatehouseInfo>;
+  'gatehouse-memory-info-log': ChildHandle<GatehouseInfo>;
+  'gatehouse-file': ChildHandle<GatehouseInfo>;
+  'gatehouse-redis': ChildHandle<GatehouseInfo>;
+}
+export type ServerName = keyof Servers;
+
+export interface ServerSettings {
+  profile: Profile;
+  cores: CorePlan;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  workDir: string;
+  /** `--cpu-prof` for the Gatehouse servers: profiles land in `cpuProfileDir`. */
+  cpuProfileDir: string | null;
+}
+
+const entry = (name: string): URL => new URL(`../servers/${name}.ts`, import.meta.url);
+
+export function serverStarters(settings: ServerSettings): (pool: ServerPool<Servers>) => Starters<Servers> {
+  const launch = { core: settings.cores.serverCore };
+  const profiled = settings.cpuProfileDir
+    ? { ...launch, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] }
+    : launch;
+
+  return (pool) => {
+    const gatehouse = async (
+      name: ServerName,
+      store: GatehouseOptions['store'],
+      logLevel = 'warn',
+    ): Promise<ChildHandle<GatehouseInfo>> => {
+      const [op, raw] = await Promise.all([pool.get('op'), pool.get('raw')]);
+      const options: GatehouseOptions = {
+        store,
+        logLevel,
+        issuer: op.info.issuer,
+        upstream: raw.url,
+        sessions: settings.profile.sessions,
+        redisUrl: settings.redisUrl,
+        redisKeyPrefix: `${settings.redisKeyPrefix}${name}:`,
+        workDir: settings.workDir,
+      };
+      return startChild<GatehouseInfo>(name, entry('gatehouse'), options, profiled);
+    };
+
+    return {
+      op: () => {
+        const options: FakeOpOptions = { audience: 'http://127.0.0.1/notes' };
+        return startChild<FakeOpInfo>('local OP', entry('fake-op'), options, launch);
+      },
+      raw: async () => {
+        const op = await pool.get('op');
+        const options: RawOptions = {
+          json: sessionInfoJson(Date.now()),
+          location: authorizationUrl(op.info.issuer, 'http://127.0.0.1:3000/auth/callback'),
+        };
+        return startChild<unknown>('raw node:http', entry('raw'), options, launch);
+      },
+      koa: () => {
+        const options: Pick<RawOptions, 'json'> = { json: sessionInfoJson(Date.now()) };
+        return startChild<unknown>('minimal Koa', entry('koa-minimal'), options, launch);
+      },
+      eoc: async () => {
+        const op = await pool.get('op');
+        const options: EocOptions = { issuer: op.info.issuer };
+        return startChild<EocInfo>('express-openid-connect', entry('eoc'), options, launch);
+      },
+      'gatehouse-memory': () => gatehouse('gatehouse-memory', 'memory'),
+      'gatehouse-memory-info-log': () => gatehouse('gatehouse-memory-info-log', 'memory', 'info'),
+      'gatehouse-file': () => gatehouse('gatehouse-file', 'file'),
+      'gatehouse-redis': () => gatehouse('gatehouse-redis', 'redis'),
+    };
+  };
+}
