@@ -1,10 +1,9 @@
+import { ConfigError, parseEnv } from '@gatehouse/shared/server';
 import { z } from 'zod';
 
 /** The notes API's operator interface: the environment variables it reads, parsed once by `server.ts`. */
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
@@ -28,17 +27,7 @@ export interface ApiConfig {
 
 /** Parses the environment; throws a `ConfigError` naming every invalid variable. Empty values count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
-  );
-  const result = EnvSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, env);
   return {
     port: e.API_PORT,
     host: e.API_HOST,

@@ -1,5 +1,5 @@
+import { listen } from '@gatehouse/shared/server';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createNotesApi, type NotesApiOptions } from './app.ts';
 
 export interface StartNotesApiOptions extends NotesApiOptions {
@@ -16,11 +16,6 @@ export interface RunningNotesApi {
   close(): Promise<void>;
 }
 
-function urlHost(host: string | undefined): string {
-  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 /** Starts the notes API on its own HTTP server. */
 export async function startNotesApi(options: StartNotesApiOptions): Promise<RunningNotesApi> {
   const { port, host, ...apiOptions } = options;
@@ -28,21 +23,6 @@ export async function startNotesApi(options: StartNotesApiOptions): Promise<Runn
     { maxHeaderSize: 16 * 1024, requestTimeout: 30_000 },
     createNotesApi(apiOptions).callback(),
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://${urlHost(host)}:${bound}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listen(server, port, host);
+  return { url, server, close };
 }

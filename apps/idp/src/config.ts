@@ -1,4 +1,5 @@
 import type { ClientMetadata } from 'oidc-provider';
+import { ConfigError, parseEnv } from '@gatehouse/shared/server';
 import { z } from 'zod';
 
 /**
@@ -6,9 +7,7 @@ import { z } from 'zod';
  * Only `server.ts` calls `loadConfig`; the rest of the package receives plain options.
  */
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export const DEFAULT_API_AUDIENCE = 'http://localhost:4100';
 
@@ -75,17 +74,7 @@ export interface IdpConfig {
  * so `IDP_PORT= pnpm start` means "the default", as it does in most shells' `.env` conventions.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdpConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
-  );
-  const result = EnvSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, env);
   return {
     port: e.IDP_PORT,
     issuer: e.IDP_ISSUER ?? `http://localhost:${e.IDP_PORT}`,
@@ -155,17 +144,7 @@ export interface OAuth2ProviderConfig {
  * a `ConfigError` names every invalid variable.
  */
 export function loadOAuth2Config(env: NodeJS.ProcessEnv = process.env): OAuth2ProviderConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
-  );
-  const result = OAuth2EnvSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(OAuth2EnvSchema, env);
   const bff = e.PUBLIC_BFF_URL ?? `http://localhost:${e.BFF_PORT}`;
   return {
     port: e.OAUTH2_PORT === 'off' ? null : e.OAUTH2_PORT,

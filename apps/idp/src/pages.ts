@@ -1,4 +1,5 @@
 import { escapeHtml as e, renderPage, type Page } from './html.ts';
+import { signInForm } from './sign-in-form.ts';
 import type { DemoUser } from './users.ts';
 
 /** The pages the dev IdP shows: sign-in, sign-out (automatic or confirmed) and errors. */
@@ -14,32 +15,11 @@ export interface LoginPageOptions {
 }
 
 export function loginPage(options: LoginPageOptions): Page {
-  const error = options.error ? `<p class="error" role="alert">${e(options.error)}</p>` : '';
-  const hints = options.users
-    .map(
-      (user) =>
-        `<li><code>${e(user.username)}</code> / <code>${e(user.password)}</code> (${e(user.name)})</li>`,
-    )
-    .join('');
-  // The username field gets focus unless it is already filled in (after a wrong password).
-  const focusUser = options.username ? '' : ' autofocus';
-  const focusPassword = options.username ? ' autofocus' : '';
   return renderPage({
     title: 'Sign in — Dev IdP',
     body: `<h1>Sign in</h1>
 <p>to continue to <strong>${e(options.clientName)}</strong></p>
-${error}
-<form method="post" action="${e(options.action)}" novalidate>
-<label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${e(options.username ?? '')}"${focusUser}>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${focusPassword}>
-<button type="submit">Sign in</button>
-</form>
-<section class="hint" aria-label="Demo users">
-<strong>Demo users</strong>
-<ul>${hints}</ul>
-</section>`,
+${signInForm(options)}`,
   });
 }
 

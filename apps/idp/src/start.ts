@@ -1,11 +1,10 @@
+import { listen } from '@gatehouse/shared/server';
 import {
   createServer,
   type IncomingMessage,
   type RequestListener,
-  type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import { createIdp, type CreateIdpOptions } from './provider.ts';
 
@@ -26,21 +25,6 @@ export interface RunningIdp {
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function urlHost(host: string | undefined): string {
-  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 /**
  * Starts the IdP on its own HTTP server. The socket is bound before the provider is built so that with
  * `port: 0` the issuer can name the real port — an issuer is fixed for the provider's lifetime. Requests
@@ -52,10 +36,8 @@ export async function startIdp(options: StartIdpOptions): Promise<RunningIdp> {
   let handler: RequestListener | undefined;
   const early: [IncomingMessage, ServerResponse][] = [];
   const server = createServer((req, res) => (handler ? handler(req, res) : early.push([req, res])));
-  await listen(server, port, host);
+  const { url, close } = await listen(server, port, host);
   try {
-    const { port: bound } = server.address() as AddressInfo;
-    const url = `http://${urlHost(host)}:${bound}`;
     const issuer = configuredIssuer ?? url;
     const provider = await createIdp({ ...idpOptions, issuer });
     handler = provider.callback();
@@ -64,12 +46,7 @@ export async function startIdp(options: StartIdpOptions): Promise<RunningIdp> {
       issuer,
       url,
       provider,
-      close: () =>
-        new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(error) : resolve()));
-          // Browsers and fetch keep connections alive; without this close() would wait for them to time out.
-          server.closeAllConnections();
-        }),
+      close,
     };
   } catch (error) {
     for (const [, res] of early.splice(0)) res.writeHead(503, { connection: 'close' }).end();

@@ -1,5 +1,5 @@
+import { listen } from '@gatehouse/shared/server';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
 import { demoUsers, UserDirectory, type DemoUser } from '../users.ts';
@@ -50,11 +50,6 @@ export interface RunningOAuth2Provider {
 }
 
 type Route = { methods: string[]; handle: (ctx: Koa.Context) => void | Promise<void>; html: boolean };
-
-function urlHost(host: string | undefined): string {
-  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
 
 /** Builds the provider's request handler (it does not listen). */
 export function createOAuth2Provider(options: Omit<StartOAuth2ProviderOptions, 'port' | 'host'>): Koa {
@@ -113,25 +108,10 @@ export async function startOAuth2Provider(
   const { port, host, ...providerOptions } = options;
   const app = createOAuth2Provider(providerOptions);
   const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  const url = `http://${urlHost(host)}:${bound}`;
+  const { url, close } = await listen(server, port, host);
   (options.logger ?? pino({ level: 'silent' })).info(
     { url, clients: options.clients.map((client) => client.clientId) },
     'octo (GitHub-like dev provider) started — for development and tests only',
   );
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return { url, close };
 }

@@ -1,0 +1,3 @@
+/** Node-only helpers shared by the dev services (IdP, notes API); never imported by the SPA. */
+export { ConfigError, parseEnv } from './env.ts';
+export { listen, urlHost, type Listening } from './listen.ts';
