@@ -30,14 +30,14 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are answered and logged by `errorHandler`; koa's own printer would only duplicate them.
   app.silent = true;
 
-  const withSession = sessionCookie(config, deps.store);
+  const withSession = sessionCookie(app, config, deps.store);
   const csrf = requireCsrf(config.spaOrigins);
   const authenticated = requireSession(deps);
 
   // Browsers keep Secure cookies on http://localhost; behind TLS, `proxy` + X-Forwarded-Proto says so.
-  const secureCookies: Koa.Middleware = async (ctx, next) => {
+  const secureCookies: Koa.Middleware = (ctx, next) => {
     if (config.cookieSecure) ctx.cookies.secure = true;
-    await next();
+    return next();
   };
 
   const router = new Router<SessionState>();

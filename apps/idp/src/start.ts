@@ -1,10 +1,5 @@
 import { listen } from '@gatehouse/shared/server';
-import {
-  createServer,
-  type IncomingMessage,
-  type RequestListener,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { createIdp, type CreateIdpOptions } from './provider.ts';
 

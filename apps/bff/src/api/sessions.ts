@@ -3,7 +3,6 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { notFound } from '../http/errors.ts';
 import type { SessionState } from './require-session.ts';
-import { endSession } from '../session/session-cookie.ts';
 
 const HANDLE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -32,8 +31,8 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
     if (!HANDLE.test(id)) throw notFound('No such session.');
     const own = await deps.store.listByUser(session.provider, session.user.sub);
     if (!own.some(([handle]) => handle === id)) throw notFound('No such session.');
-    if (id === key) await endSession(ctx);
-    else await deps.store.destroy(id);
+    await deps.store.destroy(id);
+    if (id === key) ctx.session = null;
     ctx.status = 204;
   };
 }
@@ -41,10 +40,10 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
 /** `DELETE /api/sessions`: signs the user out everywhere. */
 export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
   return async (ctx) => {
-    const { key, session } = ctx.state.auth;
+    const { session } = ctx.state.auth;
     const own = await deps.store.listByUser(session.provider, session.user.sub);
-    await Promise.all(own.filter(([handle]) => handle !== key).map(([handle]) => deps.store.destroy(handle)));
-    await endSession(ctx);
+    await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
+    ctx.session = null;
     ctx.status = 204;
   };
 }

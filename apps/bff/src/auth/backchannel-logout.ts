@@ -1,5 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../http/errors.ts';
@@ -21,8 +21,6 @@ const refuse = (message: string): HttpError =>
  * the pinned alg, iss, aud, iat, exp — plus the logout-specific rules: the event claim, `sub` or `sid`, no nonce.
  */
 export function backchannelLogout(deps: AppDeps): Middleware[] {
-  const jwksByProvider = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-
   async function verify(token: string): Promise<{ provider: Provider; claims: JWTPayload }> {
     let unverified: JWTPayload;
     try {
@@ -34,18 +32,18 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
       (p) => p.kind === 'oidc' && p.config.issuer === unverified.iss,
     );
     if (!provider) throw new InvalidLogoutToken('unknown issuer');
-    const configuration = await provider.getConfiguration();
-    const metadata = configuration.serverMetadata();
-    if (!metadata.jwks_uri) throw new InvalidLogoutToken('the provider publishes no keys');
-    let jwks = jwksByProvider.get(provider.name);
-    if (!jwks) {
-      jwks = createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000 });
-      jwksByProvider.set(provider.name, jwks);
+    await provider.getConfiguration();
+    const metadata = provider.serverMetadata();
+    let jwks: ReturnType<Provider['signingKeys']>;
+    try {
+      jwks = provider.signingKeys();
+    } catch (error) {
+      throw new InvalidLogoutToken((error as Error).message);
     }
     const { payload, protectedHeader } = await jwtVerify(token, jwks, {
       issuer: metadata.issuer,
       audience: provider.config.clientId,
-      algorithms: [provider.config.idTokenSignedResponseAlg ?? 'RS256'],
+      algorithms: [provider.idTokenAlg],
       requiredClaims: ['iat', 'exp', 'jti'],
       currentDate: new Date(deps.clock()),
       clockTolerance: CLOCK_TOLERANCE_S,

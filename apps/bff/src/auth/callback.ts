@@ -3,25 +3,27 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import * as oidc from 'openid-client';
 import type { AppDeps } from '../deps.ts';
 import { invalidRequest } from '../http/errors.ts';
-import { startSession } from '../session/session-cookie.ts';
+import { markSessionCreation } from '../session/session-cookie.ts';
 import { newSession } from '../session/lifetime.ts';
 import { sealTokens, tokenSetFrom } from '../session/tokens.ts';
 import { hashBinding, readBrowserBinding } from './browser-binding.ts';
 import { idTokenIatProblem } from './id-token-freshness.ts';
 import { bindingCookieOptions } from './login.ts';
+import { redirectTo } from './redirect.ts';
 import { loadUser } from './user-info.ts';
 
 const WELL_FORMED_STATE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Redirect target for a failed login: the SPA's home with an error code it knows how to explain. */
-function failureRedirect(returnTo: string, code: ErrorCode): string {
-  return `${new URL(returnTo).origin}/?error=${code}`;
+function failureRedirect(returnTo: string, code: ErrorCode): URL {
+  return new URL(`/?error=${code}`, returnTo);
 }
 
 /**
  * `GET /auth/callback`: finishes the flow. The transaction is taken (and so deleted) before anything else;
- * openid-client then checks state, RFC 9207 `iss`, PKCE, the ID token's signature (pinned alg), iss, aud, exp
- * and nonce, and the UserInfo `sub`. Only then is a brand-new session created.
+ * openid-client then checks state, RFC 9207 `iss`, PKCE, the ID token's alg (pinned), iss, aud, exp and nonce,
+ * and the UserInfo `sub`; the provider checks the ID token's signature against its published keys. Only then is
+ * a brand-new session created.
  */
 export function callback(deps: AppDeps): Middleware {
   const { config, providers, store, clock, cipher } = deps;
@@ -34,10 +36,11 @@ export function callback(deps: AppDeps): Middleware {
     if (!tx)
       throw invalidRequest('This sign-in is unknown, expired or already used. Start the sign-in again.');
 
-    const log = ctx.state.log ?? deps.logger;
+    // The request's child logger is built on first use: a successful sign-in at the default level needs none.
+    const log = () => ctx.state.log ?? deps.logger;
     const fail = (code: ErrorCode, reason: string, error?: unknown): void => {
       const detail = error as { code?: unknown; error?: unknown; name?: unknown } | undefined;
-      log.warn(
+      log().warn(
         {
           provider: tx.provider,
           reason,
@@ -47,7 +50,7 @@ export function callback(deps: AppDeps): Middleware {
         },
         'sign-in failed',
       );
-      ctx.redirect(failureRedirect(tx.returnTo, code));
+      redirectTo(ctx, failureRedirect(tx.returnTo, code));
     };
 
     const binding = readBrowserBinding(ctx, bindingCookieOptions(deps));
@@ -72,6 +75,7 @@ export function callback(deps: AppDeps): Middleware {
         expectedState: state,
         ...(provider.kind === 'oidc' ? { expectedNonce: tx.nonce ?? undefined, idTokenExpected: true } : {}),
       });
+      if (tokens.id_token) await provider.verifyIdTokenSignature(tokens.id_token);
     } catch (error) {
       const denied = error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied';
       return fail(
@@ -112,8 +116,13 @@ export function callback(deps: AppDeps): Middleware {
     );
 
     // Whatever session this browser had is destroyed and a new id issued: no session fixation.
-    await startSession(ctx, session);
-    log.info({ provider: provider.name }, 'signed in');
-    ctx.redirect(tx.returnTo);
+    const bag = ctx.session!;
+    for (const key of Object.keys(bag.toJSON())) Reflect.deleteProperty(bag, key);
+    Object.assign(bag, session);
+    ctx.session!.maxAge = config.session.absoluteTimeoutMs;
+    markSessionCreation(ctx);
+    await ctx.session!.regenerate();
+    if (deps.logger.isLevelEnabled('info')) log().info({ provider: provider.name }, 'signed in');
+    redirectTo(ctx, new URL(tx.returnTo));
   };
 }

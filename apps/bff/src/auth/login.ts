@@ -6,6 +6,8 @@ import { safeReturnTo } from '../security/return-to.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
 import { newTransactionId } from '../session/keys.ts';
 import { ensureBrowserBinding, hashBinding, type BindingCookieOptions } from './browser-binding.ts';
+import { newLoginSecrets, pkceChallengeS256 } from './pkce.ts';
+import { redirectTo } from './redirect.ts';
 
 export const bindingCookieOptions = (deps: AppDeps): BindingCookieOptions => ({
   name: `${deps.config.session.cookieName}-login`,
@@ -31,15 +33,16 @@ export function login(deps: AppDeps): Middleware {
       configuration = await provider.getConfiguration();
     } catch (error) {
       if (error instanceof HttpError && error.code === 'provider_unavailable') {
-        ctx.redirect(`${spaOrigin}/?error=provider_unavailable`);
+        redirectTo(ctx, new URL(`${spaOrigin}/?error=provider_unavailable`));
         return;
       }
       throw error;
     }
 
     const state = newTransactionId();
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    const nonce = provider.kind === 'oidc' ? oidc.randomNonce() : null;
+    const secrets = newLoginSecrets();
+    const codeVerifier = secrets.codeVerifier;
+    const nonce = provider.kind === 'oidc' ? secrets.nonce : null;
     const binding = ensureBrowserBinding(ctx, bindingCookieOptions(deps));
     const now = clock();
     await store.putTransaction(
@@ -59,13 +62,13 @@ export function login(deps: AppDeps): Middleware {
       ...provider.authorizationParams,
       redirect_uri: `${config.publicUrl}/auth/callback`,
       response_type: 'code',
-      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge: pkceChallengeS256(codeVerifier),
       code_challenge_method: 'S256',
       state,
     };
     if (provider.scopes.length > 0) parameters.scope = provider.scopes.join(' ');
     if (nonce) parameters.nonce = nonce;
     // offline_access needs prompt=consent at some providers; the dev IdP grants first-party clients silently.
-    ctx.redirect(oidc.buildAuthorizationUrl(configuration, parameters).href);
+    redirectTo(ctx, oidc.buildAuthorizationUrl(configuration, parameters));
   };
 }

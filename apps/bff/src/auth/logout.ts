@@ -2,7 +2,7 @@ import type { LogoutResponse } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
-import { currentSession, endSession } from '../session/session-cookie.ts';
+import { currentSession } from '../session/session-cookie.ts';
 import type { StoredSession } from '../session/store.ts';
 import { openTokens } from '../session/tokens.ts';
 
@@ -16,7 +16,7 @@ export function logout(deps: AppDeps): Middleware {
   return async (ctx) => {
     const home = `${spaOriginFor(ctx, config.spaOrigins)}/`;
     const current = currentSession(ctx);
-    await endSession(ctx);
+    ctx.session = null;
     const body: LogoutResponse = {
       redirectTo: current ? await endSessionUrl(deps, current.session, home) : home,
     };

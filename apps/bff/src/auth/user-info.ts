@@ -38,7 +38,7 @@ export async function loadUser(
     const idClaims = tokens.claims();
     if (!idClaims) throw new Error('the token response has no ID token');
     let claims: Claims = { ...idClaims };
-    if (configuration.serverMetadata().userinfo_endpoint) {
+    if (provider.serverMetadata().userinfo_endpoint) {
       const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
       claims = { ...claims, ...info, sub: idClaims.sub };
     }

@@ -10,11 +10,11 @@ import { HttpError } from './errors.ts';
  * bounded by whoever reads it and by the server's request timeout. Routes that read no body never buffer one.
  */
 export function bodyLimit(maxBytes: number): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const declared = ctx.get('content-length');
     if (declared && Number(declared) > maxBytes) {
       throw new HttpError(413, 'payload_too_large', 'The request body is too large.');
     }
-    await next();
+    return next();
   };
 }

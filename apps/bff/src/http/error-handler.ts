@@ -39,7 +39,8 @@ export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
+      // `respond === false`: a handler wrote the answer itself (the proxy relaying an upstream's own 404).
+      if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
         throw new HttpError(404, 'not_found', 'Not found.');
       }
     } catch (error) {

@@ -1,8 +1,10 @@
+import { compactVerify, createRemoteJWKSet } from 'jose';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { ClaimsMapping, ProviderConfig } from '../config/providers-file.ts';
 import { isLoopback } from '../config/providers-file.ts';
 import { providerUnavailable } from '../http/errors.ts';
+import { createProviderFetch } from './provider-fetch.ts';
 
 export interface ProviderOptions {
   /** Replaces global fetch for every call to this provider (tests fake the network with it). */
@@ -31,6 +33,11 @@ export class Provider {
   readonly claims: ClaimsMapping;
   readonly userinfoEndpoint: string | undefined;
   private configuration: oidc.Configuration | undefined;
+  private metadata: oidc.ServerMetadata | undefined;
+  private readonly fetch: oidc.CustomFetch;
+  /** What openid-client's own (signal-based) timeout is set to: none when our fetch enforces it. */
+  private readonly clientTimeoutSeconds: number;
+  private signingKeysSet: ReturnType<typeof createRemoteJWKSet> | undefined;
   private inFlight: Promise<oidc.Configuration> | undefined;
   private lastFailureAt = -Infinity;
 
@@ -45,6 +52,14 @@ export class Provider {
     this.authorizationParams = config.authorizationParams ?? {};
     this.claims = config.claims ?? DEFAULT_CLAIMS;
     this.userinfoEndpoint = config.userinfoEndpoint;
+    const timeoutSeconds = options.timeoutSeconds ?? 10;
+    this.fetch = options.fetch ?? createProviderFetch({ timeoutMs: timeoutSeconds * 1000 }).fetch;
+    this.clientTimeoutSeconds = options.fetch ? timeoutSeconds : 0;
+  }
+
+  /** The ID token signature algorithm: pinned by configuration, never taken from the provider. */
+  get idTokenAlg(): string {
+    return this.config.idTokenSignedResponseAlg ?? 'RS256';
   }
 
   get available(): boolean {
@@ -68,6 +83,53 @@ export class Provider {
     }
   }
 
+  /**
+   * The provider's metadata, from the configuration `getConfiguration()` answered. openid-client's
+   * `serverMetadata()` deep-copies it on every call, which a sign-in would otherwise pay for each time.
+   */
+  serverMetadata(): oidc.ServerMetadata {
+    if (!this.metadata) throw providerUnavailable(this.name);
+    return this.metadata;
+  }
+
+  /**
+   * The provider's signing keys (its `jwks_uri`), for ID and logout tokens. Cached; refetched when a token names
+   * a key not in the set, at most once a minute (a forged kid cannot make us hammer the provider), and after
+   * five minutes in any case. Over https only, unless the issuer itself is a loopback http one the operator
+   * allowed.
+   */
+  signingKeys(): ReturnType<typeof createRemoteJWKSet> {
+    if (this.signingKeysSet) return this.signingKeysSet;
+    const uri = this.serverMetadata().jwks_uri;
+    if (!uri) throw new Error(`the provider "${this.name}" publishes no signing keys`);
+    const url = new URL(uri);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.insecureHttpAllowed())) {
+      throw new Error(`the signing keys of "${this.name}" are not served over https`);
+    }
+    this.signingKeysSet = createRemoteJWKSet(url, {
+      timeoutDuration: (this.options.timeoutSeconds ?? 10) * 1000,
+      cooldownDuration: 60_000,
+      cacheMaxAge: 300_000,
+    });
+    return this.signingKeysSet;
+  }
+
+  /**
+   * Checks an ID token's signature with jose, against the provider's keys and with the pinned algorithm.
+   * openid-client checks the claims; its own signature check (`enableNonRepudiationChecks`) would fetch and
+   * cache the keys apart from the set back-channel logout uses, and verify a second time.
+   */
+  async verifyIdTokenSignature(idToken: string): Promise<void> {
+    await compactVerify(idToken, this.signingKeys(), { algorithms: [this.idTokenAlg] });
+  }
+
+  private insecureHttpAllowed(): boolean {
+    const { issuer, allowInsecureHttp } = this.config;
+    return Boolean(
+      allowInsecureHttp && issuer && new URL(issuer).protocol === 'http:' && isLoopback(new URL(issuer)),
+    );
+  }
+
   /** Starts discovery without waiting; failures are logged and retried on first use. */
   warmUp(): Promise<void> {
     return this.getConfiguration().then(
@@ -82,21 +144,21 @@ export class Provider {
       client_secret: config.clientSecret,
       // Pinned, never taken from the provider's metadata: a provider (or whoever answers its discovery URL)
       // that advertises `none` or `HS256` must not talk us into accepting an unsigned or MAC'd ID token.
-      id_token_signed_response_alg: config.idTokenSignedResponseAlg ?? 'RS256',
+      id_token_signed_response_alg: this.idTokenAlg,
     };
     const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
     try {
       let configuration: oidc.Configuration;
       if (config.issuer) {
         const issuer = new URL(config.issuer);
-        const execute = [oidc.enableNonRepudiationChecks];
+        // No `enableNonRepudiationChecks`: ID token signatures are checked by `verifyIdTokenSignature`.
+        const execute: Array<(configuration: oidc.Configuration) => void> = [];
         // http is accepted only for a loopback issuer that the operator marked as such (the dev IdP).
-        if (issuer.protocol === 'http:' && config.allowInsecureHttp && isLoopback(issuer)) {
-          execute.push(oidc.allowInsecureRequests);
-        }
+        if (this.insecureHttpAllowed()) execute.push(oidc.allowInsecureRequests);
         configuration = await oidc.discovery(issuer, config.clientId, metadata, auth, {
           execute,
-          ...(options.fetch ? { [oidc.customFetch]: options.fetch } : {}),
+          [oidc.customFetch]: this.fetch,
+          // Discovery runs once: its own timeout is cheap here (and 0 would mean "abort at once" to it).
           timeout: options.timeoutSeconds ?? 10,
         });
       } else {
@@ -114,8 +176,9 @@ export class Provider {
         );
         if (config.allowInsecureHttp) oidc.allowInsecureRequests(configuration);
       }
-      if (options.fetch) configuration[oidc.customFetch] = options.fetch;
-      configuration.timeout = options.timeoutSeconds ?? 10;
+      configuration[oidc.customFetch] = this.fetch;
+      configuration.timeout = this.clientTimeoutSeconds;
+      this.metadata = Object.freeze(configuration.serverMetadata());
       this.configuration = configuration;
       options.logger.info({ provider: this.name, kind: this.kind }, 'provider ready');
       return configuration;

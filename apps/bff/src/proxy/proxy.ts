@@ -1,12 +1,12 @@
 import type { Middleware } from 'koa';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Agent, errors as undiciErrors, stream } from 'undici';
 import type { SessionState } from '../api/require-session.ts';
 import type { ApiConfig } from '../config/providers-file.ts';
 import type { AppDeps } from '../deps.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../session/token-service.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
-import { upstreamUrl } from './upstream-url.ts';
+import { upstreamBase, upstreamUrl } from './upstream-url.ts';
 
 const PREFIX = '/api/proxy/';
 const UPSTREAM_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -29,7 +29,7 @@ export function proxy(
   deps: AppDeps,
   tokens: TokenService,
 ): { handler: Middleware<SessionState>; close(): Promise<void> } {
-  const apis = new Map(deps.apis.map((api) => [api.name, api]));
+  const apis = new Map(deps.apis.map((api) => [api.name, { ...api, base: upstreamBase(api.baseUrl) }]));
   const agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 256 });
 
   const handler: Middleware<SessionState> = async (ctx) => {
@@ -48,7 +48,7 @@ export function proxy(
     if (session.provider !== api.provider) {
       throw forbidden(`The "${api.name}" API needs a session with the "${api.provider}" provider.`);
     }
-    const target = upstreamUrl(api.baseUrl, rest, ctx.querystring);
+    const target = upstreamUrl(api.base, rest, ctx.querystring);
     if (!target) throw invalidRequest('This path is not allowed.');
 
     const accessToken = await tokens.accessToken(key, session, api.resource);
@@ -59,26 +59,37 @@ export function proxy(
     if (requestId) headers['x-request-id'] = requestId;
     const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
 
-    let upstream: Awaited<ReturnType<typeof request>>;
+    // Streamed straight into the browser's response: no intermediate readable, no pipeline (whose per-request
+    // AbortController, listeners and stack-capturing AbortError cost more than relaying a small body does).
+    // undici writes each chunk as it comes, waits on backpressure, ends the response, and aborts the upstream
+    // request if the browser goes away.
+    let started = false;
     try {
-      upstream = await request(target, {
-        method: ctx.method as 'GET',
-        headers,
-        body: hasBody ? ctx.req : null,
-        dispatcher: agent,
-        headersTimeout: api.timeoutMs,
-        bodyTimeout: api.timeoutMs,
-      });
+      await stream(
+        target,
+        {
+          method: ctx.method as 'GET',
+          headers,
+          body: hasBody ? ctx.req : null,
+          dispatcher: agent,
+          headersTimeout: api.timeoutMs,
+          bodyTimeout: api.timeoutMs,
+        },
+        ({ statusCode, headers: upstreamHeaders }) => {
+          started = true;
+          ctx.status = statusCode;
+          for (const [header, value] of responseHeadersForBrowser(upstreamHeaders)) ctx.set(header, value);
+          // The body goes straight to the socket; koa must not answer as well (nor take an upstream 404 for a
+          // missing route).
+          ctx.respond = false;
+          return ctx.res;
+        },
+      );
     } catch (error) {
-      throw upstreamFailure(error, api);
+      // Before the upstream answered: an error response. After: the response is already on its way, and
+      // undici has destroyed it (the browser sees the connection close, as it would have without the BFF).
+      if (!started) throw upstreamFailure(error, api);
     }
-    ctx.status = upstream.statusCode;
-    for (const [header, value] of responseHeadersForBrowser(upstream.headers)) ctx.set(header, value);
-    // Streamed through; a failure half-way closes the connection, as it would have without the BFF.
-    // When the browser goes away first, koa destroys the body and undici emits an abort error after koa's
-    // pipeline has stopped listening: without a listener of its own that error would end the process.
-    upstream.body.on('error', () => undefined);
-    ctx.body = upstream.body;
   };
 
   return { handler, close: () => agent.close() };

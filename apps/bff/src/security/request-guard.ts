@@ -10,7 +10,7 @@ import { csrfRejected } from '../http/errors.ts';
  */
 export function requireCsrf(allowedOrigins: readonly string[]): Middleware {
   const header = CSRF_HEADER.toLowerCase();
-  return async (ctx, next) => {
+  return (ctx, next) => {
     if (ctx.get(header) !== CSRF_HEADER_VALUE) {
       throw csrfRejected(`Missing or wrong ${CSRF_HEADER} header.`);
     }
@@ -26,7 +26,7 @@ export function requireCsrf(allowedOrigins: readonly string[]): Middleware {
     if (ctx.get('sec-fetch-site') === 'cross-site') {
       throw csrfRejected('Cross-site requests are not allowed.');
     }
-    await next();
+    return next();
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SessionInfo, UserInfo } from '@gatehouse/shared';
+import { isoTime } from './iso-time.ts';
 import type { SessionIdleUpdate, StoredSession } from './store.ts';
 
 export interface LifetimePolicy {
@@ -45,8 +46,8 @@ export function toSessionInfo(session: StoredSession): SessionInfo {
   return {
     user: session.user,
     provider: session.provider,
-    createdAt: new Date(session.createdAt).toISOString(),
-    expiresAt: new Date(session.absoluteExpiresAt).toISOString(),
-    idleExpiresAt: new Date(session.idleExpiresAt).toISOString(),
+    createdAt: isoTime(session.createdAt),
+    expiresAt: isoTime(session.absoluteExpiresAt),
+    idleExpiresAt: isoTime(session.idleExpiresAt),
   };
 }

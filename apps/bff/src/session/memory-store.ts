@@ -13,7 +13,9 @@ import { StoreUnavailableError } from './store.ts';
  * (`maxSessions`, `maxTransactions`); when one is full, the entries closest to expiry (oldest first on ties)
  * are evicted, so a stream of abandoned logins cannot grow it without bound. Values are copied on the way in
  * and out, so callers cannot mutate stored state. Sessions are indexed per user (`provider \n sub`) and per
- * provider session (`provider \n sid`), each name mapping to a Set of store keys.
+ * provider session (`provider \n sid`), each name mapping to its store key, or to a Set of them once it has
+ * several: almost every user and provider session has one, and a Set per entry cost more heap than the rest of
+ * the index.
  */
 
 export interface MemoryStoreOptions {
@@ -38,6 +40,9 @@ export interface MemoryStore extends SessionStore {
   sweep(): number;
 }
 
+/** Index name → the store key of its one session, or a Set of keys once there are several. */
+type Index = Map<string, string | Set<string>>;
+
 interface Entry<T> {
   value: T;
   expiresAt: number;
@@ -45,6 +50,22 @@ interface Entry<T> {
 
 /** Index entry names: `<provider>\n<sub>` in the per-user map, `<provider>\n<sid>` in the per-sid map. */
 const indexName = (provider: string, id: string): string => `${provider}\n${id}`;
+/**
+ * A deep copy of JSON-shaped data. Unlike structuredClone it shares the (immutable) strings instead of copying
+ * them, so copying a session on every read costs a few small objects, not its few kilobytes of sealed tokens.
+ */
+function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  // Spread first (V8's fast object clone), then replace only the nested objects.
+  const result = { ...value } as Record<string, unknown>;
+  for (const key in result) {
+    const field = result[key];
+    if (typeof field === 'object' && field !== null) result[key] = copy(field);
+  }
+  return result as T;
+}
+
 const sessionExpiry = (s: { idleExpiresAt: number; absoluteExpiresAt: number }): number =>
   Math.min(s.idleExpiresAt, s.absoluteExpiresAt);
 
@@ -54,22 +75,25 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
   const sessions = new Map<string, Entry<StoredSession>>();
   const transactions = new Map<string, Entry<LoginTransaction>>();
-  const byUser = new Map<string, Set<string>>();
-  const bySid = new Map<string, Set<string>>();
+  const byUser: Index = new Map();
+  const bySid: Index = new Map();
   const locks = new Map<string, Entry<string>>();
   let closed = false;
 
-  function addTo(map: Map<string, Set<string>>, name: string, key: string): void {
-    let keys = map.get(name);
-    if (!keys) map.set(name, (keys = new Set()));
-    keys.add(key);
+  function addTo(map: Index, name: string, key: string): void {
+    const keys = map.get(name);
+    if (keys === undefined || keys === key) map.set(name, key);
+    else if (typeof keys === 'string') map.set(name, new Set([keys, key]));
+    else keys.add(key);
   }
 
-  function removeFrom(map: Map<string, Set<string>>, name: string, key: string): void {
+  function removeFrom(map: Index, name: string, key: string): void {
     const keys = map.get(name);
-    if (!keys) return;
-    keys.delete(key);
-    if (keys.size === 0) map.delete(name);
+    if (keys === key) map.delete(name);
+    else if (typeof keys === 'object') {
+      keys.delete(key);
+      if (keys.size === 1) map.set(name, keys.values().next().value!);
+    }
   }
 
   function index(key: string, session: StoredSession): void {
@@ -101,13 +125,13 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   }
 
   /** The live sessions an index entry names, copied, oldest first; dead ones are deleted on the way. */
-  function listFrom(keys: Set<string> | undefined): Array<[string, StoredSession]> {
-    if (!keys) return [];
+  function listFrom(keys: string | Set<string> | undefined): Array<[string, StoredSession]> {
+    if (keys === undefined) return [];
     const now = clock();
     const result: Array<[string, StoredSession]> = [];
-    for (const key of [...keys]) {
+    for (const key of typeof keys === 'string' ? [keys] : [...keys]) {
       const entry = liveSession(key, now);
-      if (entry) result.push([key, structuredClone(entry.value)]);
+      if (entry) result.push([key, copy(entry.value)]);
     }
     return result.sort(([ka, a], [kb, b]) => a.createdAt - b.createdAt || (ka < kb ? -1 : ka > kb ? 1 : 0));
   }
@@ -159,12 +183,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     async get(key) {
       ensureOpen();
       const entry = liveSession(key, clock());
-      return entry ? structuredClone(entry.value) : null;
+      return entry ? copy(entry.value) : null;
     },
 
     async set(key, session) {
       ensureOpen();
-      const value = structuredClone(session);
+      const value = copy(session);
       const expiresAt = sessionExpiry(value);
       deleteSession(key);
       if (clock() >= expiresAt) return; // born dead: nothing to keep
@@ -192,7 +216,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       ensureOpen();
       const now = clock();
       if (!liveSession(key, now)) return false;
-      const value = structuredClone(session);
+      const value = copy(session);
       const expiresAt = sessionExpiry(value);
       deleteSession(key); // re-indexes below, in case the user changed
       if (now >= expiresAt) return false;
@@ -221,7 +245,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       transactions.delete(id);
       if (clock() >= expiresAt) return;
       makeRoom(transactions, maxTransactions, (key) => transactions.delete(key));
-      transactions.set(id, { value: structuredClone(tx), expiresAt });
+      transactions.set(id, { value: copy(tx), expiresAt });
     },
 
     async takeTransaction(id) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import { decodeSession, encodeSession } from './redis-codec.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /**
@@ -9,9 +10,12 @@ import { StoreUnavailableError } from './store.ts';
  * the scripts reach the indexes named inside a session hash.
  *
  * Layout, under `keyPrefix` (default `gatehouse:`):
- * - `s:<key>`: a HASH per session: `data` (the session JSON without lastSeenAt/idleExpiresAt/absoluteExpiresAt),
- *   `idle`, `last`, `abs` (those three times, epoch ms), `ix` (the name of its user index) and `sx` (of its sid
- *   index, when it has a sid). The key expires with the session: PEXPIRE min(idle, abs) − now.
+ * - `s:<key>`: a HASH per session of three fields: `d` (the session JSON without its tokens and times), `t` (its
+ *   sealed tokens, packed as bytes: `redis-codec.ts`) and `m` (`<idle> <last> <abs> <length of ix> <ix><sx>`:
+ *   the three times, epoch ms, then the names of its user index and of its sid index, if it has a sid). Few
+ *   fields and binary tokens keep a session's footprint under the size of its JSON. The key expires with the
+ *   session: PEXPIRE min(idle, abs) − now. Hashes of the layout before (`data`, `idle`, `last`, `abs`, `ix`,
+ *   `sx`) are still read, touched and deleted; every write replaces one with the current layout.
  * - `u:<provider>:<sub>`: a ZSET per user: member = session key, score = that session's expiry. Dead members are
  *   pruned whenever the index is written or listed, and the index itself expires with its last member.
  *   (Provider names cannot contain ":", so the name is unambiguous.)
@@ -59,25 +63,58 @@ const LUA_COMMON = `
 local function expiry(idle, abs) return math.min(tonumber(idle), tonumber(abs)) end
 local function ttl(at, now) return math.max(1, math.ceil(at - now)) end
 
--- Deletes a session hash and its members in both of its indexes.
-local function remove(h, member)
-  local f = redis.call('HMGET', h, 'ix', 'sx')
-  redis.call('DEL', h)
-  if f[1] then redis.call('ZREM', f[1], member) end
-  if f[2] then redis.call('ZREM', f[2], member) end
+-- The hash's 'm' field: "<idle> <last> <abs> <length of ix> <ix><sx>" (sx is '' without a sid index).
+local function meta(idle, last, abs, ix, sx)
+  return idle .. ' ' .. last .. ' ' .. abs .. ' ' .. string.len(ix) .. ' ' .. ix .. sx
 end
 
--- Drops members of index ix (named in each hash by field) that are dead by the clock, deleting their hashes,
--- then lets the index expire with its longest-lived member.
+-- A session hash's fields, from either layout: 'm', 'd', 't' (see redis-codec.ts), or the one before it,
+-- 'data', 'idle', 'last', 'abs', 'ix', 'sx' (read until those sessions expire; never written any more).
+-- s.found: the hash has any field; s.whole: it has every field a session needs; s.packed: the current layout.
+local function load(h)
+  local f = redis.call('HMGET', h, 'm', 'd', 't', 'data', 'idle', 'last', 'abs', 'ix', 'sx')
+  local s = {found = f[1] or f[2] or f[3] or f[4] or f[5] or f[6] or f[7] or f[8] or f[9],
+    idle = false, last = false, abs = false, ix = false, sx = false, d = false, t = false, packed = false}
+  if f[1] or f[2] or f[3] then
+    s.packed = true
+    s.d, s.t = f[2], f[3]
+    if f[1] then
+      local idle, last, abs, n, names = string.match(f[1], '^(%S+) (%S+) (%S+) (%d+) (.*)$')
+      if idle then
+        n = tonumber(n)
+        s.idle, s.last, s.abs, s.ix = idle, last, abs, string.sub(names, 1, n)
+        if string.len(names) > n then s.sx = string.sub(names, n + 1) end
+      end
+    end
+    s.whole = s.idle and s.d and s.t and true
+  else
+    s.d, s.idle, s.last, s.abs, s.ix, s.sx = f[4], f[5], f[6], f[7], f[8], f[9]
+    s.t = ''
+    s.whole = s.d and s.idle and s.last and s.abs and true
+  end
+  return s
+end
+
+-- Deletes a session hash and its members in both of its indexes.
+local function remove(h, member)
+  local s = load(h)
+  redis.call('DEL', h)
+  if s.ix then redis.call('ZREM', s.ix, member) end
+  if s.sx then redis.call('ZREM', s.sx, member) end
+end
+
+-- Drops members of index ix (named in each hash as its ix or sx, per field) that are dead by the clock,
+-- deleting their hashes, then lets the index expire with its longest-lived member.
 local function tidy(ix, field, now, sp)
   local dead = redis.call('ZRANGEBYSCORE', ix, '-inf', now)
   for _, m in ipairs(dead) do
     local h = sp .. m
-    local f = redis.call('HMGET', h, 'idle', 'abs', field)
-    if f[1] and f[2] and f[3] == ix and expiry(f[1], f[2]) > now then
-      redis.call('ZADD', ix, expiry(f[1], f[2]), m)
+    local s = load(h)
+    local mine = s[field] == ix
+    if s.idle and s.abs and mine and expiry(s.idle, s.abs) > now then
+      redis.call('ZADD', ix, expiry(s.idle, s.abs), m)
     else
-      if f[3] == ix then remove(h, m) end
+      if mine then remove(h, m) end
       redis.call('ZREM', ix, m)
     end
   end
@@ -87,12 +124,11 @@ end
 
 -- Writes the whole session (hash + indexes); answers 0 when the record is already dead (and keeps nothing).
 -- sx is '' for a session without a provider sid.
-local function write(h, ix, sx, data, idle, last, abs, member, now, sp)
+local function write(h, ix, sx, d, t, idle, last, abs, member, now, sp)
   remove(h, member)
   local at = expiry(idle, abs)
   if at > now then
-    redis.call('HSET', h, 'data', data, 'idle', idle, 'last', last, 'abs', abs, 'ix', ix)
-    if sx ~= '' then redis.call('HSET', h, 'sx', sx) end
+    redis.call('HSET', h, 'm', meta(idle, last, abs, ix, sx), 'd', d, 't', t)
     redis.call('PEXPIRE', h, ttl(at, now))
     redis.call('ZADD', ix, at, member)
     if sx ~= '' then redis.call('ZADD', sx, at, member) end
@@ -111,59 +147,63 @@ const SCRIPTS = {
     lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
   },
-  // KEYS: hash. ARGV: now, member.
+  // KEYS: hash. ARGV: now, member. Answers [d, t, idle, last, abs] (t '' for the older layout).
   gatehouseSessionGet: {
     numberOfKeys: 1,
     lua: `${LUA_COMMON}
 local now = tonumber(ARGV[1])
-local f = redis.call('HMGET', KEYS[1], 'data', 'idle', 'last', 'abs')
-if not (f[1] or f[2] or f[3] or f[4]) then return false end
-if not (f[1] and f[2] and f[3] and f[4]) or expiry(f[2], f[4]) <= now then
+local s = load(KEYS[1])
+if not s.found then return false end
+if not s.whole or expiry(s.idle, s.abs) <= now then
   remove(KEYS[1], ARGV[2])
   return false
 end
-return {f[1], f[2], f[3], f[4]}`,
+return {s.d, s.t, s.idle, s.last, s.abs}`,
   },
-  // KEYS: hash, user index, sid index or ''. ARGV: data, idle, last, abs, member, now, session prefix.
+  // KEYS: hash, user index, sid index or ''. ARGV: d, t, idle, last, abs, member, now, session prefix.
   gatehouseSessionSet: {
     numberOfKeys: 3,
     lua: `${LUA_COMMON}
-return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7])`,
+return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8])`,
   },
   // As set, but writes only over a live record.
   gatehouseSessionUpdate: {
     numberOfKeys: 3,
     lua: `${LUA_COMMON}
-local now = tonumber(ARGV[6])
-local f = redis.call('HMGET', KEYS[1], 'idle', 'abs')
-if not (f[1] and f[2]) then return 0 end
-if expiry(f[1], f[2]) <= now then
-  remove(KEYS[1], ARGV[5])
+local now = tonumber(ARGV[7])
+local s = load(KEYS[1])
+if not (s.idle and s.abs) then return 0 end
+if expiry(s.idle, s.abs) <= now then
+  remove(KEYS[1], ARGV[6])
   return 0
 end
-return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], now, ARGV[7])`,
+return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], now, ARGV[8])`,
   },
   // KEYS: hash. ARGV: now, lastSeenAt, idleExpiresAt, member, session prefix. Writes only over a live record.
   gatehouseSessionTouch: {
     numberOfKeys: 1,
     lua: `${LUA_COMMON}
 local now = tonumber(ARGV[1])
-local f = redis.call('HMGET', KEYS[1], 'idle', 'abs', 'ix', 'sx')
-if not (f[1] and f[2]) then return 0 end
-local at = expiry(ARGV[3], f[2])
-if expiry(f[1], f[2]) <= now or at <= now then
+local s = load(KEYS[1])
+if not (s.idle and s.abs) then return 0 end
+local at = expiry(ARGV[3], s.abs)
+if expiry(s.idle, s.abs) <= now or at <= now then
   remove(KEYS[1], ARGV[4])
   return 0
 end
-redis.call('HSET', KEYS[1], 'idle', ARGV[3], 'last', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ttl(at, now))
-if f[3] then
-  redis.call('ZADD', f[3], at, ARGV[4])
-  tidy(f[3], 'ix', now, ARGV[5])
+if s.packed then
+  redis.call('HSET', KEYS[1], 'm', meta(ARGV[3], ARGV[2], s.abs, s.ix or '', s.sx or ''))
+else
+  redis.call('HSET', KEYS[1], 'idle', ARGV[3], 'last', ARGV[2])
 end
-if f[4] then
-  redis.call('ZADD', f[4], at, ARGV[4])
-  tidy(f[4], 'sx', now, ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ttl(at, now))
+if s.ix then
+  redis.call('ZADD', s.ix, at, ARGV[4])
+  tidy(s.ix, 'ix', now, ARGV[5])
+end
+if s.sx then
+  redis.call('ZADD', s.sx, at, ARGV[4])
+  tidy(s.sx, 'sx', now, ARGV[5])
 end
 return 1`,
   },
@@ -174,8 +214,8 @@ return 1`,
 remove(KEYS[1], ARGV[1])
 return 1`,
   },
-  // KEYS: index. ARGV: now, session prefix, the hash field naming this index ('ix' or 'sx').
-  // Answers [member, data, idle, last, abs, ...] for the live sessions.
+  // KEYS: index. ARGV: now, session prefix, which of a hash's index names this index is ('ix' or 'sx').
+  // Answers [member, d, t, idle, last, abs, ...] for the live sessions.
   gatehouseSessionList: {
     numberOfKeys: 1,
     lua: `${LUA_COMMON}
@@ -183,13 +223,14 @@ local now = tonumber(ARGV[1])
 tidy(KEYS[1], ARGV[3], now, ARGV[2])
 local out = {}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local f = redis.call('HMGET', ARGV[2] .. m, 'data', 'idle', 'last', 'abs', ARGV[3])
-  if f[1] and f[2] and f[3] and f[4] and f[5] == KEYS[1] and expiry(f[2], f[4]) > now then
+  local s = load(ARGV[2] .. m)
+  if s.whole and s[ARGV[3]] == KEYS[1] and expiry(s.idle, s.abs) > now then
     out[#out + 1] = m
-    out[#out + 1] = f[1]
-    out[#out + 1] = f[2]
-    out[#out + 1] = f[3]
-    out[#out + 1] = f[4]
+    out[#out + 1] = s.d
+    out[#out + 1] = s.t
+    out[#out + 1] = s.idle
+    out[#out + 1] = s.last
+    out[#out + 1] = s.abs
   else
     redis.call('ZREM', KEYS[1], m)
   end
@@ -199,29 +240,11 @@ return out`,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type ScriptClient = Record<ScriptName, (...args: Array<string | number>) => Promise<unknown>>;
-
-type SessionData = Omit<StoredSession, 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt'>;
-
-function encode(session: StoredSession): { data: string; idle: number; last: number; abs: number } {
-  const { lastSeenAt, idleExpiresAt, absoluteExpiresAt, ...rest } = session;
-  return {
-    data: JSON.stringify(rest satisfies SessionData),
-    idle: idleExpiresAt,
-    last: lastSeenAt,
-    abs: absoluteExpiresAt,
-  };
-}
-
-function decode(data: unknown, idle: unknown, last: unknown, abs: unknown): StoredSession | null {
-  if (typeof data !== 'string') return null;
-  try {
-    const rest = JSON.parse(data) as SessionData;
-    return { ...rest, lastSeenAt: Number(last), idleExpiresAt: Number(idle), absoluteExpiresAt: Number(abs) };
-  } catch {
-    return null;
-  }
-}
+// Each script also as `<name>Buffer` (ioredis adds it), answering Buffers: packed tokens are bytes, not UTF-8.
+type ScriptClient = Record<
+  ScriptName | `${ScriptName}Buffer`,
+  (...args: Array<string | number | Buffer>) => Promise<unknown>
+>;
 
 /** Decodes the list script's flat answer, oldest first. */
 function decodeList(
@@ -230,8 +253,8 @@ function decodeList(
 ): Array<[string, StoredSession]> {
   const items = Array.isArray(flat) ? (flat as unknown[]) : [];
   const result: Array<[string, StoredSession]> = [];
-  for (let i = 0; i + 4 < items.length; i += 5) {
-    const session = decode(items[i + 1], items[i + 2], items[i + 3], items[i + 4]);
+  for (let i = 0; i + 5 < items.length; i += 6) {
+    const session = decodeSession(items[i + 1], items[i + 2], items[i + 3], items[i + 4], items[i + 5]);
     if (session && belongs(session)) result.push([String(items[i]), session]);
   }
   return result.sort(([ka, a], [kb, b]) => a.createdAt - b.createdAt || (ka < kb ? -1 : ka > kb ? 1 : 0));
@@ -321,13 +344,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const txKey = (id: string): string => `${keyPrefix}t:${id}`;
   const lockKey = (name: string): string => `${keyPrefix}l:${name}`;
 
-  const writeArgs = (key: string, session: StoredSession, now: number): Array<string | number> => {
-    const { data, idle, last, abs } = encode(session);
+  const writeArgs = (key: string, session: StoredSession, now: number): Array<string | number | Buffer> => {
+    const { data, tokens, idle, last, abs } = encodeSession(session);
     return [
       sessionKey(key),
       indexKey(session.provider, session.user.sub),
       session.sid === null ? '' : sidIndexKey(session.provider, session.sid),
       data,
+      tokens,
       idle,
       last,
       abs,
@@ -344,10 +368,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     get: (key) =>
       run(async () => {
-        const found = (await scripts.gatehouseSessionGet(sessionKey(key), clock(), key)) as unknown[] | null;
+        const found = (await scripts.gatehouseSessionGetBuffer(sessionKey(key), clock(), key)) as
+          unknown[] | null;
         if (!found) return null;
-        const [data, idle, last, abs] = found;
-        return decode(data, idle, last, abs);
+        const [data, tokens, idle, last, abs] = found;
+        return decodeSession(data, tokens, idle, last, abs);
       }),
 
     set: (key, session) =>
@@ -378,7 +403,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     listByUser: (provider, sub) =>
       run(async () => {
-        const flat = await scripts.gatehouseSessionList(
+        const flat = await scripts.gatehouseSessionListBuffer(
           indexKey(provider, sub),
           clock(),
           sessionPrefix,
@@ -390,7 +415,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     listBySid: (provider, sid) =>
       run(async () => {
-        const flat = await scripts.gatehouseSessionList(
+        const flat = await scripts.gatehouseSessionListBuffer(
           sidIndexKey(provider, sid),
           clock(),
           sessionPrefix,

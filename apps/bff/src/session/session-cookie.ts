@@ -1,85 +1,89 @@
+import type Koa from 'koa';
 import type { Middleware, ParameterizedContext } from 'koa';
+import createSession from 'koa-session';
 import type { Config } from '../config/env.ts';
 import { isWellFormedSessionId, newSessionId, storeKeyFor } from './keys.ts';
 import type { SessionStore, StoredSession } from './store.ts';
 
 /**
- * The session cookie: it carries only an opaque 256-bit id; the store is keyed by its SHA-256, so neither a store
- * dump nor the session list reveals a usable cookie value.
+ * koa-session over our `SessionStore`: the cookie carries only an opaque 256-bit id; the store is keyed by its
+ * SHA-256, so neither a store dump nor the session list reveals a usable cookie value.
  *
- * `sessionCookie` reads the cookie's session from the store once per request; handlers see it through
- * `currentSession`, replace it at sign-in with `startSession` (a new id, the old session destroyed: no fixation)
- * and end it with `endSession`. Nothing else is ever written back: the idle slide is the store's `touch`, and a
- * token refresh its `update`, neither of which can bring back a session another replica revoked.
- *
- * (This replaced koa-session, which serialised and CRC-hashed the whole ~3 KB session twice per request to
- * detect changes that never happen here: a quarter of the CPU of `GET /api/session`, see bench/RESULTS.md.)
+ * koa-session saves the whole bag whenever it changed. A plain save of an existing session could bring back
+ * a session another replica just revoked, so only the sign-in that creates a session (`markSessionCreation`)
+ * writes with `set`; every later save goes through `update`, which never resurrects.
  */
 
-interface Slot {
-  current: { key: string; session: StoredSession } | null;
-  start(session: StoredSession): Promise<void>;
-  end(): Promise<void>;
+const CREATING = Symbol('gatehouse.creatingSession');
+/** koa-session saves again after `regenerate()`; the second, identical write is skipped. */
+const lastWrite = new WeakMap<object, string>();
+type SessionState = { [CREATING]?: boolean };
+
+export function markSessionCreation(ctx: ParameterizedContext): void {
+  (ctx.state as SessionState)[CREATING] = true;
 }
 
-const SLOT = Symbol('gatehouse.session');
-type SlotState = { [SLOT]?: Slot };
-
-function slotOf(ctx: ParameterizedContext): Slot {
-  const slot = (ctx.state as SlotState)[SLOT];
-  if (!slot) throw new Error('sessionCookie() must run before this handler');
-  return slot;
+function isStoredSession(value: unknown): value is StoredSession {
+  return typeof value === 'object' && value !== null && (value as { v?: unknown }).v === 1;
 }
 
-export function sessionCookie(config: Config, store: SessionStore): Middleware {
-  const name = config.session.cookieName;
-  const attributes = {
-    httpOnly: true,
-    secure: config.cookieSecure,
-    sameSite: config.session.sameSite,
-    path: '/',
-    signed: false,
-    overwrite: true,
-  } as const;
+/** koa-session adds `_expire`/`_maxAge`; expiry is the store's job, so they are not persisted. */
+function withoutKoaFields(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('_')));
+}
 
-  return async (ctx, next) => {
-    const id = ctx.cookies.get(name);
-    const key = isWellFormedSessionId(id) ? storeKeyFor(id) : null;
-    const session = key ? await store.get(key) : null;
-    const slot: Slot = {
-      current: key && session ? { key, session } : null,
-      async end() {
-        const ending = slot.current;
-        slot.current = null;
-        if (ending) await store.destroy(ending.key);
-        // A __Host- cookie is only cleared by one with the same attributes.
-        ctx.cookies.set(name, '', { ...attributes, expires: new Date(0), maxAge: undefined });
+export function sessionCookie(app: Koa, config: Config, store: SessionStore): Middleware {
+  return createSession(
+    {
+      key: config.session.cookieName,
+      maxAge: config.session.absoluteTimeoutMs,
+      httpOnly: true,
+      secure: config.cookieSecure,
+      sameSite: config.session.sameSite,
+      signed: false,
+      overwrite: true,
+      rolling: false,
+      renew: false,
+      genid: () => newSessionId(),
+      store: {
+        async get(id: string) {
+          if (!isWellFormedSessionId(id)) return null;
+          return store.get(storeKeyFor(id));
+        },
+        async set(
+          id: string,
+          data: Record<string, unknown>,
+          _maxAge: number,
+          options: { ctx?: ParameterizedContext },
+        ) {
+          const ctx = options.ctx;
+          const session = withoutKoaFields(data);
+          if (!ctx) return;
+          if (!isStoredSession(session)) return;
+          const fingerprint = `${id}\n${JSON.stringify(session)}`;
+          if (lastWrite.get(ctx) === fingerprint) return;
+          lastWrite.set(ctx, fingerprint);
+          if ((ctx.state as SessionState)[CREATING]) {
+            await store.set(storeKeyFor(id), session);
+          } else {
+            await store.update(storeKeyFor(id), session);
+          }
+        },
+        async destroy(id: string) {
+          if (!isWellFormedSessionId(id)) return;
+          await store.destroy(storeKeyFor(id));
+        },
       },
-      async start(next) {
-        if (slot.current) await store.destroy(slot.current.key);
-        const newId = newSessionId();
-        const newKey = storeKeyFor(newId);
-        await store.set(newKey, next);
-        slot.current = { key: newKey, session: next };
-        ctx.cookies.set(name, newId, { ...attributes, maxAge: config.session.absoluteTimeoutMs });
-      },
-    };
-    (ctx.state as SlotState)[SLOT] = slot;
-    await next();
-  };
+    },
+    app,
+  );
 }
 
 /** The live session behind this request's cookie, or null. */
 export function currentSession(ctx: ParameterizedContext): { key: string; session: StoredSession } | null {
-  return slotOf(ctx).current;
-}
-
-/** Sign-in: the browser's session (if any) is destroyed and `session` stored under a brand-new id. */
-export function startSession(ctx: ParameterizedContext, session: StoredSession): Promise<void> {
-  return slotOf(ctx).start(session);
-}
-
-/** Logout or revocation of the current session: gone from the store, cookie cleared. */
-export function endSession(ctx: ParameterizedContext): Promise<void> {
-  return slotOf(ctx).end();
+  const bag = ctx.session as unknown;
+  if (!bag || !isStoredSession(bag)) return null;
+  const id = ctx.session?.externalKey;
+  if (!id) return null;
+  return { key: storeKeyFor(id), session: bag };
 }

@@ -14,10 +14,15 @@ const WAIT_FOR_OTHERS_MS = 5_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'AbortError', 'JWKSTimeout']);
+const TRANSIENT_CODES = new Set(['OAUTH_TIMEOUT', 'OAUTH_ABORT']);
+
 /** A network failure, a timeout or a 5xx: the provider may answer later, so the session is kept. */
 function isTransient(error: unknown): boolean {
   if (error instanceof oidc.ResponseBodyError) return error.status >= 500;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return true;
+  if (error instanceof Error && TRANSIENT_NAMES.has(error.name)) return true;
+  // openid-client wraps a timeout or an abort of its request in a ClientError with one of these codes.
+  if (error instanceof oidc.ClientError && TRANSIENT_CODES.has(error.code ?? '')) return true;
   if (error instanceof TypeError && !(error as { code?: string }).code) return true; // fetch failed
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Response && cause.status >= 500;
@@ -118,6 +123,7 @@ export class TokenService {
         tokens.refreshToken,
         resource ? { resource } : undefined,
       );
+      if (response.id_token) await provider.verifyIdTokenSignature(response.id_token);
       const claims = response.claims();
       if (claims && claims.sub !== session.user.sub)
         throw new Error('the refreshed ID token names another subject');

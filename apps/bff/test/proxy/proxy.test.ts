@@ -118,9 +118,9 @@ describe('the API proxy with token relay', () => {
     expect(rest).toBe('second');
   });
 
-  it('passes the upstream status and body through', async () => {
-    const response = await call('/api/proxy/echo/status/418');
-    expect(response.status).toBe(418);
+  it.each([418, 404, 500])('passes the upstream status %i and its body through', async (status) => {
+    const response = await call(`/api/proxy/echo/status/${status}`);
+    expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ upstream: true });
   });
 

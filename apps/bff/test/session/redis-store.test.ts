@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { Redis as RedisClient } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newSessionId, newTransactionId, storeKeyFor } from '../../src/session/keys.ts';
+import { packTokens, unpackTokens } from '../../src/session/redis-codec.ts';
 import { createRedisStore } from '../../src/session/redis-store.ts';
 import type { RedisStore } from '../../src/session/redis-store.ts';
 import { StoreUnavailableError } from '../../src/session/store.ts';
@@ -92,14 +93,14 @@ describe('redis store: layout, TTLs and pruning', () => {
     const sidIndex = `${prefix}x:dev:sid-1`;
 
     const hash = await admin.hgetall(hashKey);
-    expect(Object.keys(hash).sort()).toEqual(['abs', 'data', 'idle', 'ix', 'last', 'sx']);
-    expect(hash).toMatchObject({
-      idle: String(now + 60_000),
-      last: String(now),
-      abs: String(now + 28_800_000),
-    });
-    expect(JSON.parse(hash.data!)).not.toHaveProperty('idleExpiresAt');
-    expect(JSON.parse(hash.data!)).not.toHaveProperty('lastSeenAt');
+    expect(Object.keys(hash).sort()).toEqual(['d', 'm', 't']);
+    expect(hash.m).toBe(
+      `${now + 60_000} ${now} ${now + 28_800_000} ${userIndex.length} ${userIndex}${sidIndex}`,
+    );
+    expect(JSON.parse(hash.d!)).not.toHaveProperty('idleExpiresAt');
+    expect(JSON.parse(hash.d!)).not.toHaveProperty('lastSeenAt');
+    expect(JSON.parse(hash.d!)).not.toHaveProperty('tokens');
+    expect(unpackTokens((await admin.hgetBuffer(hashKey, 't'))!)).toBe('sealed');
 
     for (const k of [hashKey, userIndex, sidIndex]) {
       const pttl = await admin.pttl(k);
@@ -118,12 +119,50 @@ describe('redis store: layout, TTLs and pruning', () => {
     const longer = storeKeyFor(newSessionId());
     await store.set(longer, session({ idleExpiresAt: now + 3_600_000, sid: null }));
     expect(await admin.pttl(userIndex)).toBeGreaterThan(3_590_000);
-    expect(await admin.hexists(`${prefix}s:${longer}`, 'sx')).toBe(0);
+    expect(await admin.hget(`${prefix}s:${longer}`, 'm')).not.toContain(`${prefix}x:`);
 
     await store.destroy(key);
     expect(await admin.exists(hashKey)).toBe(0);
     expect(await admin.zscore(userIndex, key)).toBeNull();
     expect(await admin.exists(sidIndex)).toBe(0);
+  });
+
+  it('reads, touches, lists and deletes a hash of the layout before packed tokens', async () => {
+    const key = storeKeyFor(newSessionId());
+    const hashKey = `${prefix}s:${key}`;
+    const userIndex = `${prefix}u:dev:alice`;
+    const sidIndex = `${prefix}x:dev:sid-1`;
+    const { lastSeenAt, idleExpiresAt, absoluteExpiresAt, ...rest } = session();
+    await admin.hset(hashKey, {
+      data: JSON.stringify(rest),
+      idle: idleExpiresAt,
+      last: lastSeenAt,
+      abs: absoluteExpiresAt,
+      ix: userIndex,
+      sx: sidIndex,
+    });
+    await admin.zadd(userIndex, idleExpiresAt, key);
+    await admin.zadd(sidIndex, idleExpiresAt, key);
+
+    expect(await store.get(key)).toEqual(session());
+    expect(await store.touch(key, { lastSeenAt: now + 5, idleExpiresAt: now + 600_000 })).toBe(true);
+    expect(await store.get(key)).toEqual(session({ lastSeenAt: now + 5, idleExpiresAt: now + 600_000 }));
+    expect(await store.listBySid('dev', 'sid-1')).toEqual([
+      [key, session({ lastSeenAt: now + 5, idleExpiresAt: now + 600_000 })],
+    ]);
+    await store.destroy(key);
+    expect(await admin.exists(hashKey)).toBe(0);
+    expect(await admin.exists(userIndex)).toBe(0);
+    expect(await admin.exists(sidIndex)).toBe(0);
+  });
+
+  it('packs sealed tokens losslessly, whatever their segments', () => {
+    for (const sealed of ['', 'sealed', 'v1.k1.AAAA.YWJj.Zg', 'a..b', 'v1.k1.AB', 'ü.😀.x-y_z', '.']) {
+      expect(unpackTokens(packTokens(sealed))).toBe(sealed);
+    }
+    const sealed = createTokenCipher([{ id: 'k1', key: Buffer.alloc(32, 1) }]).seal('x'.repeat(2000));
+    expect(packTokens(sealed).length).toBeLessThan(sealed.length * 0.8);
+    expect(unpackTokens(Buffer.from('not packed'))).toBeNull();
   });
 
   it('gives transactions a PX TTL and takes them with GETDEL', async () => {
@@ -180,7 +219,8 @@ describe('redis store: layout, TTLs and pruning', () => {
     }
     const text = dump.join('\n');
     expect(text).toContain('alice@example.com'); // we are looking at the right data
-    expect(text).toContain(sealed);
+    const packed = await admin.hgetBuffer(`${prefix}s:${storeKeyFor(sessionId)}`, 't');
+    expect(unpackTokens(packed!)).toBe(sealed);
     expect(text).not.toContain(accessToken);
     expect(text).not.toContain(refreshToken);
     expect(text).not.toContain(sessionId);
