@@ -10,6 +10,7 @@ import { StoreUnavailableError } from '../../src/session/store.ts';
 import type { Clock, SessionStore, StoredSession } from '../../src/session/store.ts';
 import { createTokenCipher } from '../../src/session/token-cipher.ts';
 import { describeSessionStore } from './store-suite.ts';
+import { storedSession } from '../support/sessions.ts';
 
 /** Counts rows through a second, independent connection: what is really in the file. */
 function countRows(path: string): { sessions: number; transactions: number } {
@@ -74,20 +75,7 @@ describe('file store: on disk', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const session = (overrides: Partial<StoredSession> = {}): StoredSession => ({
-    v: 1,
-    provider: 'dev',
-    user: { sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', picture: null },
-    sid: 'sid-1',
-    createdAt: now,
-    lastSeenAt: now,
-    idleExpiresAt: now + 1_800_000,
-    absoluteExpiresAt: now + 28_800_000,
-    userAgent: 'test',
-    tokens: 'sealed',
-    accessTokenExpiresAt: null,
-    ...overrides,
-  });
+  const session = (overrides: Partial<StoredSession> = {}): StoredSession => storedSession(now, overrides);
 
   it('uses WAL mode, the documented tables and indexes, and an owner-only file', async () => {
     const path = join(dir, 'a', 'b', 'sessions.sqlite');

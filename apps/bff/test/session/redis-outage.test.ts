@@ -6,6 +6,7 @@ import type { RedisStore } from '../../src/session/redis-store.ts';
 import { StoreUnavailableError } from '../../src/session/store.ts';
 import type { StoredSession } from '../../src/session/store.ts';
 import { sleep, sparePort, startRedis, stop, stopAllRedis, timed, until } from '../support/redis-server.ts';
+import { storedSession } from '../support/sessions.ts';
 
 /**
  * A private redis-server per test, made unreachable on purpose: frozen with SIGSTOP (the TCP connection stays up
@@ -30,22 +31,7 @@ describe('redis store: outage and recovery', () => {
     unhandled.push(reason);
   };
 
-  const session = (): StoredSession => {
-    const now = Date.now();
-    return {
-      v: 1,
-      provider: 'dev',
-      user: { sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', picture: null },
-      sid: null,
-      createdAt: now,
-      lastSeenAt: now,
-      idleExpiresAt: now + 1_800_000,
-      absoluteExpiresAt: now + 28_800_000,
-      userAgent: null,
-      tokens: 'sealed',
-      accessTokenExpiresAt: null,
-    };
-  };
+  const session = (): StoredSession => storedSession(Date.now(), { sid: null, userAgent: null });
 
   beforeEach(async () => {
     connectionErrors.length = 0;

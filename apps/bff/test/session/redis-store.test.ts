@@ -11,6 +11,7 @@ import type { Clock, StoredSession } from '../../src/session/store.ts';
 import { createTokenCipher } from '../../src/session/token-cipher.ts';
 import { closeSharedAdmin, deleteUnder, keysUnder, REDIS_URL, sharedAdmin } from './redis-helpers.ts';
 import { describeSessionStore } from './store-suite.ts';
+import { storedSession } from '../support/sessions.ts';
 
 /** Every key this file writes lives under this prefix; it is deleted afterwards. */
 const RUN_PREFIX = `gatehouse-test:${randomUUID()}:`;
@@ -70,20 +71,7 @@ describe('redis store: layout, TTLs and pruning', () => {
     if (admin) await deleteUnder(admin, prefix);
   });
 
-  const session = (overrides: Partial<StoredSession> = {}): StoredSession => ({
-    v: 1,
-    provider: 'dev',
-    user: { sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', picture: null },
-    sid: 'sid-1',
-    createdAt: now,
-    lastSeenAt: now,
-    idleExpiresAt: now + 1_800_000,
-    absoluteExpiresAt: now + 28_800_000,
-    userAgent: 'test',
-    tokens: 'sealed',
-    accessTokenExpiresAt: null,
-    ...overrides,
-  });
+  const session = (overrides: Partial<StoredSession> = {}): StoredSession => storedSession(now, overrides);
 
   it('stores a session as a hash whose key carries its TTL, indexed by user and by sid', async () => {
     const key = storeKeyFor(newSessionId());
