@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { firstPartyClient, signInAtIdp, startIdp, type RunningIdp } from '@gatehouse/idp';
+import {
+  CookieJar as IdpCookieJar,
+  firstPartyClient,
+  signInAtIdp,
+  signOutAtIdp,
+  startIdp,
+  type RunningIdp,
+} from '@gatehouse/idp';
 import { SessionInfoSchema, SessionListSchema } from '@gatehouse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBffProcess, type BffProcess } from '../support/bff-process.ts';
@@ -65,10 +72,15 @@ async function call(bff: BffProcess, jar: CookieJar, path: string, method = 'GET
   return response;
 }
 
-async function signInThrough(bff: BffProcess, user = 'alice', password = 'wonderland'): Promise<CookieJar> {
+async function signInThrough(
+  bff: BffProcess,
+  user = 'alice',
+  password = 'wonderland',
+  idpJar = new IdpCookieJar(),
+): Promise<CookieJar> {
   const jar = new CookieJar();
   const login = await call(bff, jar, '/auth/login?returnTo=/dashboard');
-  const { redirectUrl } = await signInAtIdp(login.headers.get('location')!, user, password);
+  const { redirectUrl } = await signInAtIdp(login.headers.get('location')!, user, password, idpJar);
   const callback = new URL(redirectUrl);
   const landed = await call(bff, jar, callback.pathname + callback.search);
   expect(landed.headers.get('location')).toBe(`${SPA}/dashboard`);
@@ -112,6 +124,22 @@ describe('two BFF replicas sharing Redis', () => {
     expect((await call(b, one, '/api/sessions', 'DELETE')).status).toBe(204);
     expect((await call(a, two, '/api/session')).status).toBe(401);
     expect((await call(a, one, '/api/session')).status).toBe(401);
+    expect((await call(b, bob, '/api/session')).status).toBe(200);
+  });
+
+  it("ends through A's back-channel endpoint a session that B then refuses", async () => {
+    // Two Gatehouse sessions in one IdP session (one browser, two tabs): they share the IdP's sid.
+    const idpJar = new IdpCookieJar();
+    const first = await signInThrough(b, 'alice', 'wonderland', idpJar);
+    const second = await signInThrough(b, 'alice', 'wonderland', idpJar);
+    const bob = await signInThrough(b, 'bob', 'builder');
+    // Signing out of the first leads the browser to the IdP's end-session endpoint...
+    const logout = await call(b, first, '/auth/logout', 'POST');
+    const { redirectTo } = (await logout.json()) as { redirectTo: string };
+    await signOutAtIdp(redirectTo, idpJar);
+    // ...where the IdP posts a logout token for its sid to A, the replica registered with it.
+    await expect.poll(async () => (await call(b, second, '/api/session')).status).toBe(401);
+    expect((await call(a, second, '/api/session')).status).toBe(401);
     expect((await call(b, bob, '/api/session')).status).toBe(200);
   });
 });
