@@ -1,4 +1,5 @@
 import type { StoredSession } from './store.ts';
+import { decodeBase64url } from './token-cipher.ts';
 
 /**
  * How the Redis store writes a session into its hash: `d`, the session's JSON without its tokens and times;
@@ -17,16 +18,14 @@ type SessionData = Omit<StoredSession, 'lastSeenAt' | 'idleExpiresAt' | 'absolut
 const PACKED = 1;
 const TEXT = 0;
 const BYTES = 1;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function packTokens(sealed: string): Buffer {
   const parts: Buffer[] = [Buffer.of(PACKED)];
   for (const segment of sealed.split('.')) {
-    const bytes = BASE64URL.test(segment) ? Buffer.from(segment, 'base64url') : null;
-    const binary = bytes !== null && bytes.toString('base64url') === segment;
-    const body = binary ? bytes : Buffer.from(segment, 'utf8');
+    const bytes = decodeBase64url(segment);
+    const body = bytes ?? Buffer.from(segment, 'utf8');
     const head = Buffer.allocUnsafe(5);
-    head[0] = binary ? BYTES : TEXT;
+    head[0] = bytes ? BYTES : TEXT;
     head.writeUInt32BE(body.length, 1);
     parts.push(head, body);
   }

@@ -55,7 +55,7 @@ function associatedData(keyId: string, aad: string | undefined): Buffer {
  * Strict base64url decoding: only the canonical encoding of some byte string is accepted. The round trip is the
  * whole check: Buffer skips characters outside the alphabet, and its encoding never contains one.
  */
-function decodeBase64url(value: string): Buffer | null {
+export function decodeBase64url(value: string): Buffer | null {
   const bytes = Buffer.from(value, 'base64url');
   return bytes.toString('base64url') === value ? bytes : null;
 }
