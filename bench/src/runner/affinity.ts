@@ -26,7 +26,8 @@ export function planCores(): CorePlan {
   return {
     serverCore: 0,
     clientCore: 1,
-    description: 'servers on core 0; load client (wrk, the bench process) on core 1',
+    description:
+      'servers under test on core 0; load client (wrk, the bench process) and what the BFF calls (its OpenID provider, the proxied API) on core 1',
   };
 }
 

@@ -12,8 +12,9 @@ import { jsonOf } from './targets.ts';
  * every run, fresh login transactions are seeded into the store (one per callback, single-use, all bound to one
  * browser and one nonce), so every callback runs the whole flow: take the transaction, check state and `iss`,
  * exchange the code, verify the ID token (signature, iss, aud, exp, nonce), seal the tokens, store a new
- * session, set the cookie, redirect to the SPA. Baseline: the same token request sent to the OP directly; the
- * difference of the two latencies is what the BFF adds.
+ * session, set the cookie, redirect to the SPA. Baseline: the same token request sent directly to a second
+ * instance of the OP, on the server core (the BFF's own OP runs on the client core, as a remote provider
+ * would); the difference of the two latencies is what the BFF adds.
  */
 const STATE_LENGTH = 43;
 const CODE = 'bench-authorization-code';
@@ -22,12 +23,16 @@ export const callbackScenario: Scenario = pairedScenario({
   id: 'callback',
   title: 'GET /auth/callback (memory store), pre-signed ID token',
   baseline: "the local OP's token endpoint alone",
-  servers: ['op', 'raw', 'gatehouse-memory'],
+  servers: ['op', 'op-alone', 'upstream', 'gatehouse-memory'],
   async sides({ servers }) {
-    const [op, gatehouse] = await Promise.all([servers.get('op'), servers.get('gatehouse-memory')]);
+    const [op, alone, gatehouse] = await Promise.all([
+      servers.get('op'),
+      servers.get('op-alone'),
+      servers.get('gatehouse-memory'),
+    ]);
     const redirectUri = `${gatehouse.url}/auth/callback`;
     const tokenRequest: LoadTarget = {
-      url: op.info.issuer,
+      url: alone.info.issuer,
       method: 'POST',
       path: '/token',
       headers: {
@@ -64,7 +69,7 @@ export const callbackScenario: Scenario = pairedScenario({
       };
     };
     return {
-      baseline: { label: 'token endpoint', server: op, target: () => tokenRequest },
+      baseline: { label: 'token endpoint', server: alone, target: () => tokenRequest },
       subject: { label: 'Gatehouse callback', server: gatehouse, target: callbacks },
     };
   },

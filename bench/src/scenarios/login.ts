@@ -21,7 +21,7 @@ export function loginScenario(options: {
     id: options.id,
     title: options.title,
     baseline: 'raw node:http answering a 302',
-    servers: ['op', 'raw', options.subject],
+    servers: ['op', 'raw', 'upstream', options.subject],
     async sides({ servers }) {
       const [op, raw, gatehouse] = await Promise.all([
         servers.get('op'),

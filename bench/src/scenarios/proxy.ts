@@ -23,7 +23,7 @@ export const proxyScenario: Scenario = pairedScenario({
   id: 'proxy',
   title: 'GET /api/proxy/notes/… (memory store), token relay',
   baseline: 'the client calling the upstream directly',
-  servers: ['op', 'raw', 'gatehouse-memory'],
+  servers: ['op', 'raw', 'upstream', 'gatehouse-memory'],
   async sides({ servers }) {
     const [raw, gatehouse] = await Promise.all([servers.get('raw'), servers.get('gatehouse-memory')]);
     const direct: LoadTarget = {

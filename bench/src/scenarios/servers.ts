@@ -8,10 +8,20 @@ import type { FakeOpInfo, FakeOpOptions } from '../servers/fake-op.ts';
 import type { GatehouseInfo, GatehouseOptions } from '../servers/gatehouse.ts';
 import type { RawOptions } from '../servers/raw.ts';
 
-/** Every server a scenario may ask for, and how each is started (all on the server core). */
+/**
+ * Every server a scenario may ask for, and how each is started. What is measured runs on the server core; what
+ * the BFF calls (its OpenID provider, the proxied API) runs on the client core, as Redis does: a real provider
+ * or API is another machine, and on one shared core their work would be counted as the BFF's, and every call
+ * would wait for the scheduler to switch between the two.
+ */
 export interface Servers {
+  /** The OpenID provider the BFF and express-openid-connect sign in with (client core). */
   op: ChildHandle<FakeOpInfo>;
+  /** The same provider on the server core: the callback scenario's baseline, its token endpoint alone. */
+  'op-alone': ChildHandle<FakeOpInfo>;
   raw: ChildHandle<unknown>;
+  /** The API behind the BFF's proxy (client core): raw node:http, as the proxy's baseline is. */
+  upstream: ChildHandle<unknown>;
   eoc: ChildHandle<EocInfo>;
   koa: ChildHandle<unknown>;
   'gatehouse-memory': ChildHandle<GatehouseInfo>;
@@ -35,6 +45,7 @@ const entry = (name: string): URL => new URL(`../servers/${name}.ts`, import.met
 
 export function serverStarters(settings: ServerSettings): (pool: ServerPool<Servers>) => Starters<Servers> {
   const launch = { core: settings.cores.serverCore };
+  const dependency = { core: settings.cores.clientCore };
   const profiled = settings.cpuProfileDir
     ? { ...launch, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] }
     : launch;
@@ -45,12 +56,12 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       store: GatehouseOptions['store'],
       logLevel = 'warn',
     ): Promise<ChildHandle<GatehouseInfo>> => {
-      const [op, raw] = await Promise.all([pool.get('op'), pool.get('raw')]);
+      const [op, upstream] = await Promise.all([pool.get('op'), pool.get('upstream')]);
       const options: GatehouseOptions = {
         store,
         logLevel,
         issuer: op.info.issuer,
-        upstream: raw.url,
+        upstream: upstream.url,
         sessions: settings.profile.sessions,
         redisUrl: settings.redisUrl,
         redisKeyPrefix: `${settings.redisKeyPrefix}${name}:`,
@@ -59,19 +70,24 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       return startChild<GatehouseInfo>(name, entry('gatehouse'), options, profiled);
     };
 
+    const fakeOp = (name: string, core: typeof launch) => {
+      const options: FakeOpOptions = { audience: 'http://127.0.0.1/notes' };
+      return startChild<FakeOpInfo>(name, entry('fake-op'), options, core);
+    };
+    const rawServer = async (name: string, core: typeof launch) => {
+      const op = await pool.get('op');
+      const options: RawOptions = {
+        json: sessionInfoJson(Date.now()),
+        location: authorizationUrl(op.info.issuer, 'http://127.0.0.1:3000/auth/callback'),
+      };
+      return startChild<unknown>(name, entry('raw'), options, core);
+    };
+
     return {
-      op: () => {
-        const options: FakeOpOptions = { audience: 'http://127.0.0.1/notes' };
-        return startChild<FakeOpInfo>('local OP', entry('fake-op'), options, launch);
-      },
-      raw: async () => {
-        const op = await pool.get('op');
-        const options: RawOptions = {
-          json: sessionInfoJson(Date.now()),
-          location: authorizationUrl(op.info.issuer, 'http://127.0.0.1:3000/auth/callback'),
-        };
-        return startChild<unknown>('raw node:http', entry('raw'), options, launch);
-      },
+      op: () => fakeOp('local OP', dependency),
+      'op-alone': () => fakeOp('local OP (baseline)', launch),
+      raw: () => rawServer('raw node:http', launch),
+      upstream: () => rawServer('upstream API', dependency),
       koa: () => {
         const options: Pick<RawOptions, 'json'> = { json: sessionInfoJson(Date.now()) };
         return startChild<unknown>('minimal Koa', entry('koa-minimal'), options, launch);

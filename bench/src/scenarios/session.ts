@@ -31,7 +31,7 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
     id: options.id,
     title: options.title,
     baseline: BASELINE_LABELS[options.baseline],
-    servers: ['op', 'raw', options.subject, options.baseline],
+    servers: ['op', 'raw', 'upstream', options.subject, options.baseline],
     async sides({ servers }) {
       const gatehouse = await servers.get(options.subject);
       const subject: LoadTarget = {

@@ -1,9 +1,10 @@
-import { compactVerify, createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet } from 'jose';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { ClaimsMapping, ProviderConfig } from '../config/providers-file.ts';
 import { isLoopback } from '../config/providers-file.ts';
 import { providerUnavailable } from '../http/errors.ts';
+import { verifyCompactSignature } from './id-token-signature.ts';
 import { createProviderFetch } from './provider-fetch.ts';
 
 export interface ProviderOptions {
@@ -115,12 +116,12 @@ export class Provider {
   }
 
   /**
-   * Checks an ID token's signature with jose, against the provider's keys and with the pinned algorithm.
+   * Checks an ID token's signature against the provider's keys, with the pinned algorithm (`id-token-signature.ts`).
    * openid-client checks the claims; its own signature check (`enableNonRepudiationChecks`) would fetch and
    * cache the keys apart from the set back-channel logout uses, and verify a second time.
    */
   async verifyIdTokenSignature(idToken: string): Promise<void> {
-    await compactVerify(idToken, this.signingKeys(), { algorithms: [this.idTokenAlg] });
+    await verifyCompactSignature(idToken, this.signingKeys(), this.idTokenAlg);
   }
 
   private insecureHttpAllowed(): boolean {

@@ -1,5 +1,5 @@
 import type { StoredSession } from './store.ts';
-import { decodeBase64url } from './token-cipher.ts';
+import { decodeBase64url } from '../security/base64url.ts';
 
 /**
  * How the Redis store writes a session into its hash: `d`, the session's JSON without its tokens and times;

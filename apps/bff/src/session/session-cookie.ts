@@ -12,11 +12,18 @@ import type { SessionStore, StoredSession } from './store.ts';
  * koa-session saves the whole bag whenever it changed. A plain save of an existing session could bring back
  * a session another replica just revoked, so only the sign-in that creates a session (`markSessionCreation`)
  * writes with `set`; every later save goes through `update`, which never resurrects.
+ *
+ * koa-session serialises and checksums its bag twice a request to see whether it changed. The sealed tokens are
+ * most of a session's bytes and never change through the bag (refreshes write to the store directly), so the
+ * bag of a loaded session leaves them out: the record as the store answered it is kept for the request, and
+ * `currentSession` hands that out.
  */
 
 const CREATING = Symbol('gatehouse.creatingSession');
 /** koa-session saves again after `regenerate()`; the second, identical write is skipped. */
 const lastWrite = new WeakMap<object, string>();
+/** The session record behind the request's cookie, as the store answered it (the bag holds it minus tokens). */
+const loaded = new WeakMap<object, StoredSession>();
 type SessionState = { [CREATING]?: boolean };
 
 export function markSessionCreation(ctx: ParameterizedContext): void {
@@ -46,9 +53,13 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
       renew: false,
       genid: () => newSessionId(),
       store: {
-        async get(id: string) {
-          if (!isWellFormedSessionId(id)) return null;
-          return store.get(storeKeyFor(id));
+        async get(id: string, _maxAge: number, options: { ctx?: ParameterizedContext }) {
+          if (!isWellFormedSessionId(id) || !options.ctx) return null;
+          const record = await store.get(storeKeyFor(id));
+          if (!record) return null;
+          loaded.set(options.ctx, record);
+          const { tokens: _sealed, ...bag } = record;
+          return bag;
         },
         async set(
           id: string,
@@ -57,8 +68,11 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
           options: { ctx?: ParameterizedContext },
         ) {
           const ctx = options.ctx;
-          const session = withoutKoaFields(data);
           if (!ctx) return;
+          const session = withoutKoaFields(data);
+          // A loaded session's bag has no tokens: a save of it keeps the ones it was loaded with.
+          const before = loaded.get(ctx);
+          if (session.tokens === undefined && before) session.tokens = before.tokens;
           if (!isStoredSession(session)) return;
           const fingerprint = `${id}\n${JSON.stringify(session)}`;
           if (lastWrite.get(ctx) === fingerprint) return;
@@ -82,8 +96,9 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
 /** The live session behind this request's cookie, or null. */
 export function currentSession(ctx: ParameterizedContext): { key: string; session: StoredSession } | null {
   const bag = ctx.session as unknown;
-  if (!bag || !isStoredSession(bag)) return null;
   const id = ctx.session?.externalKey;
-  if (!id) return null;
-  return { key: storeKeyFor(id), session: bag };
+  if (!bag || !id || !isStoredSession(bag)) return null;
+  // A bag with tokens was filled in this request (a sign-in); otherwise it mirrors the loaded record.
+  const session = typeof bag.tokens === 'string' ? bag : loaded.get(ctx);
+  return session ? { key: storeKeyFor(id), session } : null;
 }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { decodeBase64url } from '../security/base64url.ts';
 
 /**
  * Seals provider tokens at rest with AES-256-GCM.
@@ -49,15 +50,6 @@ const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 /** What GCM authenticates besides the ciphertext: the format version, the key id and the caller's `aad`. */
 function associatedData(keyId: string, aad: string | undefined): Buffer {
   return Buffer.from(JSON.stringify([VERSION, keyId, aad ?? null]), 'utf8');
-}
-
-/**
- * Strict base64url decoding: only the canonical encoding of some byte string is accepted. The round trip is the
- * whole check: Buffer skips characters outside the alphabet, and its encoding never contains one.
- */
-export function decodeBase64url(value: string): Buffer | null {
-  const bytes = Buffer.from(value, 'base64url');
-  return bytes.toString('base64url') === value ? bytes : null;
 }
 
 export function createTokenCipher(keys: readonly EncryptionKey[]): TokenCipher {
