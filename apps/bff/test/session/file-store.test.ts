@@ -119,6 +119,35 @@ describe('file store: on disk', () => {
     expect(countRows(path)).toEqual({ sessions: 1, transactions: 0 });
   });
 
+  it('keeps its write-ahead log bounded through touches and sign-ins, as through plain writes', async () => {
+    const path = join(dir, 'sessions.sqlite');
+    const store = open(path, 0);
+    const walBytes = () => statSync(`${path}-wal`).size;
+    const keys = Array.from({ length: 3000 }, () => storeKeyFor(newSessionId()));
+    // Sealed tokens of the usual size: each touch rewrites a row of a few kB.
+    for (const key of keys) await store.set(key, session({ tokens: 'v1.k.'.padEnd(2500, 'x') }));
+    const afterWrites = walBytes();
+    // SQLite checkpoints its WAL every 1,000 pages (4 MiB): a bounded log stays near that, whatever the count.
+    expect(afterWrites).toBeLessThan(8 * 1024 * 1024);
+
+    for (const key of keys) {
+      expect(await store.touch(key, { lastSeenAt: now + 1, idleExpiresAt: now + 2_000_000 })).toBe(true);
+    }
+    const transaction = {
+      provider: 'dev',
+      browserBinding: 'b'.repeat(43),
+      codeVerifier: 'v'.repeat(43),
+      nonce: 'n'.repeat(43),
+      returnTo: 'http://localhost:5173/dashboard',
+      createdAt: now,
+    };
+    for (const id of keys.map((_, n) => `${n}`.padStart(43, 'T'))) {
+      await store.putTransaction(id, transaction, now + 60_000);
+      expect(await store.takeTransaction(id)).not.toBeNull();
+    }
+    expect(walBytes()).toBeLessThan(8 * 1024 * 1024);
+  });
+
   it('touch rewrites only the idle fields of the stored JSON', async () => {
     const path = join(dir, 'sessions.sqlite');
     const store = open(path);
