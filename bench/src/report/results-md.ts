@@ -85,7 +85,8 @@ the median.
   ${profile.sessions.toLocaleString('en')} realistic sessions seeded per store (sealed JWT access and ID tokens,
   refresh token, sid, user agent); the load cycles through all of them.
 
-Budgets: ${counts.met} met, ${counts.missed} missed${counts.pending ? `, ${counts.pending} pending` : ''}${counts.failed ? `, ${counts.failed} failed` : ''}.
+Budgets: ${counts.met} met, ${counts.missed} missed${counts.pending ? `, ${counts.pending} pending` : ''}${counts.failed ? `, ${counts.failed} failed` : ''}. Why the missed ones are missed, what the CPU profiles
+showed and what was fixed: [PROFILES.md](PROFILES.md).
 
 ${resultsTable(run.reports)}
 ${errors.length > 0 ? `\n## Errors\n\n${errors.join('\n')}\n` : ''}
