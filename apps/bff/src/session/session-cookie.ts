@@ -22,8 +22,11 @@ import type { SessionStore, StoredSession } from './store.ts';
 const CREATING = Symbol('gatehouse.creatingSession');
 /** koa-session saves again after `regenerate()`; the second, identical write is skipped. */
 const lastWrite = new WeakMap<object, string>();
-/** The session record behind the request's cookie, as the store answered it (the bag holds it minus tokens). */
-const loaded = new WeakMap<object, StoredSession>();
+/**
+ * The session behind the request's cookie: its id, its store key (a SHA-256, computed once a request) and the
+ * record as the store answered it (the bag holds it minus tokens).
+ */
+const loaded = new WeakMap<object, { id: string; key: string; record: StoredSession }>();
 type SessionState = { [CREATING]?: boolean };
 
 export function markSessionCreation(ctx: ParameterizedContext): void {
@@ -55,9 +58,10 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
       store: {
         async get(id: string, _maxAge: number, options: { ctx?: ParameterizedContext }) {
           if (!isWellFormedSessionId(id) || !options.ctx) return null;
-          const record = await store.get(storeKeyFor(id));
+          const key = storeKeyFor(id);
+          const record = await store.get(key);
           if (!record) return null;
-          loaded.set(options.ctx, record);
+          loaded.set(options.ctx, { id, key, record });
           const { tokens: _sealed, ...bag } = record;
           return bag;
         },
@@ -72,7 +76,7 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
           const session = withoutKoaFields(data);
           // A loaded session's bag has no tokens: a save of it keeps the ones it was loaded with.
           const before = loaded.get(ctx);
-          if (session.tokens === undefined && before) session.tokens = before.tokens;
+          if (session.tokens === undefined && before) session.tokens = before.record.tokens;
           if (!isStoredSession(session)) return;
           const fingerprint = `${id}\n${JSON.stringify(session)}`;
           if (lastWrite.get(ctx) === fingerprint) return;
@@ -99,6 +103,7 @@ export function currentSession(ctx: ParameterizedContext): { key: string; sessio
   const id = ctx.session?.externalKey;
   if (!bag || !id || !isStoredSession(bag)) return null;
   // A bag with tokens was filled in this request (a sign-in); otherwise it mirrors the loaded record.
-  const session = typeof bag.tokens === 'string' ? bag : loaded.get(ctx);
-  return session ? { key: storeKeyFor(id), session } : null;
+  if (typeof bag.tokens === 'string') return { key: storeKeyFor(id), session: bag };
+  const entry = loaded.get(ctx);
+  return entry && entry.id === id ? { key: entry.key, session: entry.record } : null;
 }
