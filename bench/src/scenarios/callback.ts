@@ -5,6 +5,7 @@ import type { LoadTarget } from '../runner/wrk.ts';
 import type { SeededTransactions, SeedTransactions } from '../servers/gatehouse.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
+import { GATEHOUSE_DEPENDENCIES } from './servers.ts';
 import { jsonOf } from './targets.ts';
 
 /**
@@ -23,7 +24,7 @@ export const callbackScenario: Scenario = pairedScenario({
   id: 'callback',
   title: 'GET /auth/callback (memory store), pre-signed ID token',
   baseline: "the local OP's token endpoint alone",
-  servers: ['op', 'op-alone', 'upstream', 'gatehouse-memory'],
+  servers: [...GATEHOUSE_DEPENDENCIES, 'op-alone', 'gatehouse-memory'],
   async sides({ servers }) {
     const [op, alone, gatehouse] = await Promise.all([
       servers.get('op'),

@@ -3,7 +3,7 @@ import { PROVIDER_NAME } from '../fixtures/oidc.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
-import type { ServerName } from './servers.ts';
+import { GATEHOUSE_DEPENDENCIES, type ServerName } from './servers.ts';
 
 /**
  * `GET /auth/login` as a browser without a login cookie sends it: every request stores a new transaction
@@ -21,7 +21,7 @@ export function loginScenario(options: {
     id: options.id,
     title: options.title,
     baseline: 'raw node:http answering a 302',
-    servers: ['op', 'raw', 'upstream', options.subject],
+    servers: [...GATEHOUSE_DEPENDENCIES, 'raw', options.subject],
     async sides({ servers }) {
       const [op, raw, gatehouse] = await Promise.all([
         servers.get('op'),

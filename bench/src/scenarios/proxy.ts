@@ -4,6 +4,7 @@ import { realisticTokenSet } from '../fixtures/tokens.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
+import { GATEHOUSE_DEPENDENCIES } from './servers.ts';
 import { jsonOf, sessionCookies } from './targets.ts';
 
 /**
@@ -23,7 +24,7 @@ export const proxyScenario: Scenario = pairedScenario({
   id: 'proxy',
   title: 'GET /api/proxy/notes/… (memory store), token relay',
   baseline: 'the client calling the upstream directly',
-  servers: ['op', 'raw', 'upstream', 'gatehouse-memory'],
+  servers: [...GATEHOUSE_DEPENDENCIES, 'raw', 'gatehouse-memory'],
   async sides({ servers }) {
     const [raw, gatehouse] = await Promise.all([servers.get('raw'), servers.get('gatehouse-memory')]);
     const direct: LoadTarget = {

@@ -31,6 +31,12 @@ export interface Servers {
 }
 export type ServerName = keyof Servers;
 
+/**
+ * What every Gatehouse server is started against. The pool stops a server after the last scenario that lists it,
+ * so a scenario that uses a Gatehouse server lists these as well.
+ */
+export const GATEHOUSE_DEPENDENCIES = ['op', 'upstream'] as const satisfies readonly ServerName[];
+
 export interface ServerSettings {
   profile: Profile;
   cores: CorePlan;

@@ -4,7 +4,7 @@ import type { MetricName } from '../runner/metrics.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
-import type { ServerName } from './servers.ts';
+import { GATEHOUSE_DEPENDENCIES, type ServerName } from './servers.ts';
 import { jsonOf, sessionCookies } from './targets.ts';
 
 /**
@@ -31,7 +31,7 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
     id: options.id,
     title: options.title,
     baseline: BASELINE_LABELS[options.baseline],
-    servers: ['op', 'raw', 'upstream', options.subject, options.baseline],
+    servers: [...GATEHOUSE_DEPENDENCIES, 'raw', options.subject, options.baseline],
     async sides({ servers }) {
       const gatehouse = await servers.get(options.subject);
       const subject: LoadTarget = {
