@@ -10,12 +10,19 @@ export { loadProvidersFile } from '../../../apps/bff/src/config/providers-file.t
 export { answerClientError } from '../../../apps/bff/src/http/client-error.ts';
 export { createLogger } from '../../../apps/bff/src/logger.ts';
 export { ProviderRegistry } from '../../../apps/bff/src/providers/provider.ts';
+export { NO_STORE_HEADERS, securityHeaderList } from '../../../apps/bff/src/security/headers.ts';
+export { csrfRefusal } from '../../../apps/bff/src/security/request-guard.ts';
 export { hashBinding } from '../../../apps/bff/src/auth/browser-binding.ts';
 export { createStore } from '../../../apps/bff/src/session/create-store.ts';
 export { createMemoryStore } from '../../../apps/bff/src/session/memory-store.ts';
 export { createRedisStore } from '../../../apps/bff/src/session/redis-store.ts';
-export { newSessionId, storeKeyFor } from '../../../apps/bff/src/session/keys.ts';
-export { newSession, type LifetimePolicy } from '../../../apps/bff/src/session/lifetime.ts';
+export { isWellFormedSessionId, newSessionId, storeKeyFor } from '../../../apps/bff/src/session/keys.ts';
+export {
+  idleUpdateDue,
+  newSession,
+  toSessionInfo,
+  type LifetimePolicy,
+} from '../../../apps/bff/src/session/lifetime.ts';
 export type { SessionStore, StoredSession } from '../../../apps/bff/src/session/store.ts';
 export { createTokenCipher, type TokenCipher } from '../../../apps/bff/src/session/token-cipher.ts';
 export type { TokenSet } from '../../../apps/bff/src/session/token-set.ts';

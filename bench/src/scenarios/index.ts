@@ -1,5 +1,7 @@
+import { bareRelayScenario } from './bare-relay.ts';
 import { bundleScenario } from './bundle.ts';
 import { callbackScenario } from './callback.ts';
+import { frameworklessScenario } from './frameworkless.ts';
 import { koaFloorScenario } from './koa-floor.ts';
 import { loginScenario } from './login.ts';
 import { memoryScenario } from './memory.ts';
@@ -62,6 +64,8 @@ export const SCENARIOS: Scenario[] = [
     budget: 0.35,
   }),
   koaFloorScenario,
+  frameworklessScenario,
+  bareRelayScenario,
   memoryScenario,
   bundleScenario,
 ];

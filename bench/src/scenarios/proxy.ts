@@ -1,6 +1,5 @@
 import { SPA_FETCH_HEADERS } from '../fixtures/browser.ts';
-import { ALICE } from '../fixtures/oidc.ts';
-import { realisticTokenSet } from '../fixtures/tokens.ts';
+import { directAccessToken } from '../fixtures/tokens.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
@@ -12,13 +11,7 @@ import { jsonOf, sessionCookies } from './targets.ts';
  * request to the upstream API with `Authorization: Bearer <access token>`. Baseline: the client calling the same
  * upstream directly with a bearer token of the same size. Pending while apps/bff has no `/api/proxy`.
  */
-const { accessToken } = realisticTokenSet(ALICE, {
-  issuer: 'http://127.0.0.1:4000',
-  audience: 'http://127.0.0.1/notes',
-  sid: 'bench-sid-1',
-  now: Date.now(),
-  ttlS: 3600,
-});
+const accessToken = directAccessToken();
 
 export const proxyScenario: Scenario = pairedScenario({
   id: 'proxy',

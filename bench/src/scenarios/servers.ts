@@ -3,8 +3,11 @@ import type { Profile } from '../profile.ts';
 import type { CorePlan } from '../runner/affinity.ts';
 import { startChild, type ChildHandle } from '../runner/child-server.ts';
 import type { ServerPool, Starters } from '../runner/pool.ts';
+import { directAccessToken } from '../fixtures/tokens.ts';
+import type { BareRelayOptions } from '../servers/bare-relay.ts';
 import type { EocInfo, EocOptions } from '../servers/eoc.ts';
 import type { FakeOpInfo, FakeOpOptions } from '../servers/fake-op.ts';
+import type { FrameworklessInfo, FrameworklessOptions } from '../servers/frameworkless-session.ts';
 import type { GatehouseInfo, GatehouseOptions } from '../servers/gatehouse.ts';
 import type { RawOptions } from '../servers/raw.ts';
 
@@ -24,6 +27,9 @@ export interface Servers {
   upstream: ChildHandle<unknown>;
   eoc: ChildHandle<EocInfo>;
   koa: ChildHandle<unknown>;
+  /** References: `GET /api/session` with no framework, and a relay that does nothing but relay. */
+  frameworkless: ChildHandle<FrameworklessInfo>;
+  'bare-relay': ChildHandle<unknown>;
   'gatehouse-memory': ChildHandle<GatehouseInfo>;
   'gatehouse-memory-info-log': ChildHandle<GatehouseInfo>;
   'gatehouse-file': ChildHandle<GatehouseInfo>;
@@ -97,6 +103,24 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       koa: () => {
         const options: Pick<RawOptions, 'json'> = { json: sessionInfoJson(Date.now()) };
         return startChild<unknown>('minimal Koa', entry('koa-minimal'), options, launch);
+      },
+      frameworkless: () => {
+        const options: FrameworklessOptions = {
+          sessions: settings.profile.sessions,
+          issuer: 'http://127.0.0.1:4000',
+          audience: 'http://127.0.0.1/notes',
+        };
+        return startChild<FrameworklessInfo>(
+          'framework-free session',
+          entry('frameworkless-session'),
+          options,
+          launch,
+        );
+      },
+      'bare-relay': async () => {
+        const upstream = await pool.get('upstream');
+        const options: BareRelayOptions = { upstream: upstream.url, accessToken: directAccessToken() };
+        return startChild<unknown>('bare relay', entry('bare-relay'), options, launch);
       },
       eoc: async () => {
         const op = await pool.get('op');

@@ -58,16 +58,19 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
         subject: { label: 'Gatehouse', server: gatehouse, target: () => subject },
       };
     },
-    check(_role, answer) {
-      const body = jsonOf(answer.body);
-      const user = body?.user as { sub?: unknown } | undefined;
-      if (answer.status !== 200 || typeof user?.sub !== 'string' || typeof body?.expiresAt !== 'string') {
-        return `expected 200 with a SessionInfo, got ${answer.status} ${answer.body.slice(0, 200)}`;
-      }
-      return null;
-    },
+    check: (_role, answer) => notSessionInfo(answer),
     throughput: true,
     latencyRate: 'half-baseline',
     figures: figures.map((metric) => ({ metric, budget: options.budgets[metric] })),
   });
+}
+
+/** Why an answer is not `GET /api/session`'s 200 with a SessionInfo, or null when it is. */
+export function notSessionInfo(answer: { status: number; body: string }): string | null {
+  const body = jsonOf(answer.body);
+  const user = body?.user as { sub?: unknown } | undefined;
+  if (answer.status !== 200 || typeof user?.sub !== 'string' || typeof body?.expiresAt !== 'string') {
+    return `expected 200 with a SessionInfo, got ${answer.status} ${answer.body.slice(0, 200)}`;
+  }
+  return null;
 }

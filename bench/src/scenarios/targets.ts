@@ -2,9 +2,11 @@ import type { GatehouseInfo } from '../servers/gatehouse.ts';
 import type { ChildHandle } from '../runner/child-server.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
 
-/** The session cookies of every session seeded into a Gatehouse server, sent in turn. */
-export function sessionCookies(gatehouse: ChildHandle<GatehouseInfo>): NonNullable<LoadTarget['rotate']> {
-  const { cookieName, sessionIds } = gatehouse.info;
+/** The session cookies of every session seeded into a server, sent in turn. */
+export function sessionCookies(
+  server: ChildHandle<Pick<GatehouseInfo, 'cookieName' | 'sessionIds'>>,
+): NonNullable<LoadTarget['rotate']> {
+  const { cookieName, sessionIds } = server.info;
   return { header: 'Cookie', values: sessionIds.map((id) => `${cookieName}=${id}`) };
 }
 
