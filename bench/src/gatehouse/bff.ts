@@ -13,10 +13,17 @@ export { ProviderRegistry } from '../../../apps/bff/src/providers/provider.ts';
 export { NO_STORE_HEADERS, securityHeaderList } from '../../../apps/bff/src/security/headers.ts';
 export { csrfRefusal } from '../../../apps/bff/src/security/request-guard.ts';
 export { hashBinding } from '../../../apps/bff/src/auth/browser-binding.ts';
+export { newLoginSecrets, pkceChallengeS256 } from '../../../apps/bff/src/auth/pkce.ts';
+export { safeReturnTo } from '../../../apps/bff/src/security/return-to.ts';
 export { createStore } from '../../../apps/bff/src/session/create-store.ts';
 export { createMemoryStore } from '../../../apps/bff/src/session/memory-store.ts';
 export { createRedisStore } from '../../../apps/bff/src/session/redis-store.ts';
-export { isWellFormedSessionId, newSessionId, storeKeyFor } from '../../../apps/bff/src/session/keys.ts';
+export {
+  isWellFormedSessionId,
+  newSessionId,
+  newTransactionId,
+  storeKeyFor,
+} from '../../../apps/bff/src/session/keys.ts';
 export {
   idleUpdateDue,
   newSession,

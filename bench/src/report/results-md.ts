@@ -88,8 +88,8 @@ the median.
 Budgets: ${counts.met} met, ${counts.missed} missed${counts.pending ? `, ${counts.pending} pending` : ''}${counts.failed ? `, ${counts.failed} failed` : ''}. Why the missed ones are missed, what the CPU profiles
 showed and what was fixed: [PROFILES.md](PROFILES.md). Rows titled *reference* have no budget; they measure
 what is out of Gatehouse's hands against the same baselines: a one-middleware Koa app (the framework alone),
-\`GET /api/session\` served with no framework at all (the route's own work), and a relay that does nothing but
-relay (the second HTTP exchange alone).
+\`GET /api/session\` and \`GET /auth/login\` served with no framework at all (each route's own work), and a relay
+that does nothing but relay (the second HTTP exchange alone).
 
 ${resultsTable(run.reports)}
 ${errors.length > 0 ? `\n## Errors\n\n${errors.join('\n')}\n` : ''}

@@ -65,6 +65,13 @@ export const SCENARIOS: Scenario[] = [
   }),
   koaFloorScenario,
   frameworklessScenario,
+  loginScenario({
+    id: 'login-frameworkless',
+    title:
+      'reference: GET /auth/login with no framework (node:http and Gatehouse’s own pieces), memory store',
+    subject: 'frameworkless-login',
+    label: 'no framework',
+  }),
   bareRelayScenario,
   memoryScenario,
   bundleScenario,

@@ -13,8 +13,11 @@ import { GATEHOUSE_DEPENDENCIES, type ServerName } from './servers.ts';
 export function loginScenario(options: {
   id: string;
   title: string;
-  subject: Extract<ServerName, `gatehouse-${string}`>;
-  budget: number;
+  subject: Extract<ServerName, `gatehouse-${string}` | 'frameworkless-login'>;
+  /** None for a reference. */
+  budget?: number;
+  /** How the subject is named in the run's log and details. */
+  label?: string;
 }): Scenario {
   let authorizePrefix = '';
   return pairedScenario({
@@ -23,7 +26,7 @@ export function loginScenario(options: {
     baseline: 'raw node:http answering a 302',
     servers: [...GATEHOUSE_DEPENDENCIES, 'raw', options.subject],
     async sides({ servers }) {
-      const [op, raw, gatehouse] = await Promise.all([
+      const [op, raw, subject] = await Promise.all([
         servers.get('op'),
         servers.get('raw'),
         servers.get(options.subject),
@@ -37,7 +40,7 @@ export function loginScenario(options: {
       });
       return {
         baseline: { label: 'raw node:http', server: raw, target: () => target(raw.url) },
-        subject: { label: 'Gatehouse', server: gatehouse, target: () => target(gatehouse.url) },
+        subject: { label: options.label ?? 'Gatehouse', server: subject, target: () => target(subject.url) },
       };
     },
     check(_role, answer) {
@@ -48,7 +51,7 @@ export function loginScenario(options: {
     throughput: true,
     latencyRate: 'half-baseline',
     figures: [
-      { metric: 'throughput', budget: { min: options.budget } },
+      { metric: 'throughput', budget: options.budget === undefined ? undefined : { min: options.budget } },
       { metric: 'cpu' },
       { metric: 'p99-ratio' },
       { metric: 'added-p50-ms' },

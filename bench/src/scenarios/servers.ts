@@ -7,6 +7,7 @@ import { directAccessToken } from '../fixtures/tokens.ts';
 import type { BareRelayOptions } from '../servers/bare-relay.ts';
 import type { EocInfo, EocOptions } from '../servers/eoc.ts';
 import type { FakeOpInfo, FakeOpOptions } from '../servers/fake-op.ts';
+import type { FrameworklessLoginOptions } from '../servers/frameworkless-login.ts';
 import type { FrameworklessInfo, FrameworklessOptions } from '../servers/frameworkless-session.ts';
 import type { GatehouseInfo, GatehouseOptions } from '../servers/gatehouse.ts';
 import type { RawOptions } from '../servers/raw.ts';
@@ -27,8 +28,9 @@ export interface Servers {
   upstream: ChildHandle<unknown>;
   eoc: ChildHandle<EocInfo>;
   koa: ChildHandle<unknown>;
-  /** References: `GET /api/session` with no framework, and a relay that does nothing but relay. */
+  /** References: `GET /api/session` and `GET /auth/login` with no framework, a relay that only relays. */
   frameworkless: ChildHandle<FrameworklessInfo>;
+  'frameworkless-login': ChildHandle<unknown>;
   'bare-relay': ChildHandle<unknown>;
   'gatehouse-memory': ChildHandle<GatehouseInfo>;
   'gatehouse-memory-info-log': ChildHandle<GatehouseInfo>;
@@ -116,6 +118,11 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
           options,
           launch,
         );
+      },
+      'frameworkless-login': async () => {
+        const op = await pool.get('op');
+        const options: FrameworklessLoginOptions = { issuer: op.info.issuer };
+        return startChild<unknown>('framework-free login', entry('frameworkless-login'), options, launch);
       },
       'bare-relay': async () => {
         const upstream = await pool.get('upstream');

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   createMemoryStore,
@@ -6,8 +6,6 @@ import {
   csrfRefusal,
   idleUpdateDue,
   isWellFormedSessionId,
-  NO_STORE_HEADERS,
-  securityHeaderList,
   storeKeyFor,
   toSessionInfo,
   type LifetimePolicy,
@@ -15,6 +13,7 @@ import {
 import { SPA_ORIGIN } from '../fixtures/oidc.ts';
 import { realisticSession, seedSessions } from '../fixtures/sessions.ts';
 import { childOptions, listenOnLoopback, serveParent } from './child.ts';
+import { gatehouseHeaders } from './frameworkless.ts';
 
 /**
  * A reference, not a product: `GET /api/session` answered with no framework at all — node:http, then Gatehouse's
@@ -46,7 +45,6 @@ const options = childOptions<FrameworklessOptions>();
 const clock = (): number => Date.now();
 const store = createMemoryStore({ clock });
 const cipher = createTokenCipher([{ id: 'bench', key: randomBytes(32) }]);
-const fixedHeaders = [...securityHeaderList(), ...NO_STORE_HEADERS, ['Vary', 'Origin'] as const];
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const pair of header?.split(';') ?? []) {
@@ -68,8 +66,7 @@ function answer(res: ServerResponse, status: number, headers: string[], body: un
 }
 
 async function getSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers: string[] = ['X-Request-Id', randomUUID()];
-  for (const [name, value] of fixedHeaders) headers.push(name, value);
+  const headers = gatehouseHeaders();
   const origin = req.headers.origin;
   if (origin && ORIGINS.includes(origin)) {
     headers.push('Access-Control-Allow-Origin', origin, 'Access-Control-Allow-Credentials', 'true');
