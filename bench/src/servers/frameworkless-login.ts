@@ -11,7 +11,7 @@ import {
 } from '../gatehouse/bff.ts';
 import { CLIENT_ID, CLIENT_SECRET, PROVIDER_NAME, SCOPES, SPA_ORIGIN } from '../fixtures/oidc.ts';
 import { childOptions, listenOnLoopback, serveParent } from './child.ts';
-import { gatehouseHeaders } from './frameworkless.ts';
+import { cookieValue, gatehouseHeaders, referenceConfig } from './frameworkless.ts';
 
 /**
  * A reference, not a product: `GET /auth/login` answered with no framework at all — node:http, then Gatehouse's
@@ -24,10 +24,11 @@ export interface FrameworklessLoginOptions {
   issuer: string;
 }
 
-const BINDING_COOKIE = '__Host-gatehouse-login';
+const config = referenceConfig();
+// As `auth/login.ts` names it and `auth/browser-binding.ts` accepts it.
+const BINDING_COOKIE = `${config.session.cookieName}-login`;
 const WELL_FORMED = /^[A-Za-z0-9_-]{43}$/;
-// The BFF's default LOGIN_TRANSACTION_TTL.
-const TTL_MS = 600_000;
+const TTL_MS = config.loginTransactionTtlMs;
 const { issuer } = childOptions<FrameworklessLoginOptions>();
 const clock = (): number => Date.now();
 const store = createMemoryStore({ clock });
@@ -38,11 +39,11 @@ const configuration = new oidc.Configuration(
 );
 // The local provider is http on loopback, as the BFF's own provider configuration allows for it.
 oidc.allowInsecureRequests(configuration);
-const redirectUri = 'http://127.0.0.1:3000/auth/callback';
+const redirectUri = `${config.publicUrl}/auth/callback`;
 
 function bindingFrom(cookie: string | undefined): string {
-  const match = cookie?.match(/(?:^|;\s*)__Host-gatehouse-login=([^;]*)/)?.[1];
-  return match && WELL_FORMED.test(match) ? match : randomBytes(32).toString('base64url');
+  const value = cookieValue(cookie, BINDING_COOKIE);
+  return value && WELL_FORMED.test(value) ? value : randomBytes(32).toString('base64url');
 }
 
 const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

@@ -8,12 +8,11 @@ import {
   isWellFormedSessionId,
   storeKeyFor,
   toSessionInfo,
-  type LifetimePolicy,
 } from '../gatehouse/bff.ts';
-import { SPA_ORIGIN } from '../fixtures/oidc.ts';
 import { realisticSession, seedSessions } from '../fixtures/sessions.ts';
 import { childOptions, listenOnLoopback, serveParent } from './child.ts';
-import { gatehouseHeaders } from './frameworkless.ts';
+import { cookieValue, gatehouseHeaders, referenceConfig } from './frameworkless.ts';
+import type { GatehouseInfo } from './gatehouse.ts';
 
 /**
  * A reference, not a product: `GET /api/session` answered with no framework at all — node:http, then Gatehouse's
@@ -28,31 +27,14 @@ export interface FrameworklessOptions {
   audience: string;
 }
 
-export interface FrameworklessInfo {
-  cookieName: string;
-  sessionIds: string[];
-}
+export type FrameworklessInfo = Pick<GatehouseInfo, 'cookieName' | 'sessionIds'>;
 
-const COOKIE_NAME = '__Host-gatehouse';
-const ORIGINS = [SPA_ORIGIN];
-// The BFF's defaults (SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_TIMEOUT); no touch falls due during a run.
-const policy: LifetimePolicy = {
-  idleTimeoutMs: 1_800_000,
-  absoluteTimeoutMs: 28_800_000,
-  touchIntervalMs: 60_000,
-};
+const { session: policy, spaOrigins: origins } = referenceConfig();
+const { cookieName } = policy;
 const options = childOptions<FrameworklessOptions>();
 const clock = (): number => Date.now();
 const store = createMemoryStore({ clock });
 const cipher = createTokenCipher([{ id: 'bench', key: randomBytes(32) }]);
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const pair of header?.split(';') ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 function answer(res: ServerResponse, status: number, headers: string[], body: unknown): void {
   const json = JSON.stringify(body);
@@ -68,17 +50,17 @@ function answer(res: ServerResponse, status: number, headers: string[], body: un
 async function getSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers = gatehouseHeaders();
   const origin = req.headers.origin;
-  if (origin && ORIGINS.includes(origin)) {
+  if (origin && origins.includes(origin)) {
     headers.push('Access-Control-Allow-Origin', origin, 'Access-Control-Allow-Credentials', 'true');
   }
   const header = (name: string): string => {
     const value = req.headers[name];
     return typeof value === 'string' ? value : '';
   };
-  const refusal = csrfRefusal(header, ORIGINS);
+  const refusal = csrfRefusal(header, origins);
   if (refusal) return answer(res, 403, headers, { error: 'csrf', message: refusal });
 
-  const id = cookieValue(req.headers.cookie, COOKIE_NAME);
+  const id = cookieValue(req.headers.cookie, cookieName);
   const key = isWellFormedSessionId(id) ? storeKeyFor(id) : null;
   let session = key ? await store.get(key) : null;
   const update = session && idleUpdateDue(session, clock(), policy);
@@ -102,7 +84,7 @@ const sessionIds = await seedSessions(store, options.sessions, (index) =>
     now: clock(),
   }),
 );
-serveParent(port, { cookieName: COOKIE_NAME, sessionIds } satisfies FrameworklessInfo, {}, async () => {
+serveParent(port, { cookieName, sessionIds } satisfies FrameworklessInfo, {}, async () => {
   server.closeAllConnections();
   server.close();
   await store.close();
