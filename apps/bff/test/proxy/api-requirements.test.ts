@@ -1,8 +1,9 @@
 import { SessionInfoSchema } from '@gatehouse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../src/config/providers-file.ts';
+import { storeKeyFor } from '../../src/session/keys.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
-import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
+import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
 import { startUpstream } from '../support/upstream.ts';
 
 /** An API's `require`: checked against the claims the session kept, before any token or upstream is involved. */
@@ -85,9 +86,8 @@ describe('require on a proxied API', () => {
 describe('claims and refreshed ID tokens', () => {
   it('replaces the kept claims with those of the refreshed ID token', async () => {
     const carol = await signedIn('carol', 'hearts');
-    const [[key, session]] = (await h.deps.store.listByUser('dev', 'carol')).slice(-1) as [
-      [string, NonNullable<Awaited<ReturnType<typeof h.deps.store.get>>>],
-    ];
+    const key = storeKeyFor(sessionCookieOf(h, carol)!);
+    const session = (await h.deps.store.get(key))!;
     // As if the provider had said otherwise at sign-in.
     await h.deps.store.update(key, { ...session, claims: { groups: ['stale'] } });
     expect((await call(carol, '/api/proxy/editors/echo/x')).status).toBe(403);
