@@ -52,7 +52,10 @@ describe('home', () => {
   });
 
   it.each([
-    ['access_denied', 'Access denied: this account is not allowed to sign in here, or sign-in was cancelled.'],
+    [
+      'access_denied',
+      'Access denied: this account is not allowed to sign in here, or sign-in was cancelled.',
+    ],
     ['login_expired', 'Your sign-in took too long. Please try again.'],
     ['login_failed', 'Sign-in failed. Please try again.'],
   ])('?error=%s shows a polite message', async (code, text) => {

@@ -17,9 +17,9 @@ describe('SessionInfoSchema', () => {
   it('carries kept claims: strings, numbers, booleans and lists of them; nothing nested', () => {
     const claims = { groups: ['staff', 'notes-editors'], email_verified: true, level: 3, org: 'acme' };
     expect(SessionInfoSchema.parse({ ...contractExample, claims }).claims).toEqual(claims);
-    expect(SessionInfoSchema.safeParse({ ...contractExample, claims: { address: { city: 'x' } } }).success).toBe(
-      false,
-    );
+    expect(
+      SessionInfoSchema.safeParse({ ...contractExample, claims: { address: { city: 'x' } } }).success,
+    ).toBe(false);
   });
 
   it('refuses a session without a user subject or with a non-ISO time', () => {

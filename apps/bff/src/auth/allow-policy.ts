@@ -43,7 +43,10 @@ export function decideSignIn(identity: SignInIdentity, rules: AllowRules | undef
     if (rules.emails && !rules.emails.some((allowed) => allowed.toLowerCase() === email)) {
       return refused('email_not_allowed');
     }
-    if (rules.emailDomains && !rules.emailDomains.some((domain) => domain.toLowerCase() === domainOf(email))) {
+    if (
+      rules.emailDomains &&
+      !rules.emailDomains.some((domain) => domain.toLowerCase() === domainOf(email))
+    ) {
       return refused('email_domain_not_allowed');
     }
   }

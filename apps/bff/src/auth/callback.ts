@@ -108,7 +108,11 @@ export function callback(deps: AppDeps): Middleware {
     if (!decision.allowed) {
       deps.signInRefusals?.count(provider.name, decision.reason);
       log().warn(
-        { provider: provider.name, reason: decision.reason, subject: subjectHash(provider.name, loaded.user.sub) },
+        {
+          provider: provider.name,
+          reason: decision.reason,
+          subject: subjectHash(provider.name, loaded.user.sub),
+        },
         'sign-in refused by the allow rules',
       );
       return redirectTo(ctx, failureRedirect(tx.returnTo, 'access_denied'));

@@ -42,7 +42,9 @@ export function revokeAtProvider(deps: RevocationDeps, session: StoredSession): 
     if (tokens.refreshToken) revocations.push([tokens.refreshToken, 'refresh_token']);
     revocations.push([tokens.accessToken, 'access_token']);
     const results = await Promise.allSettled(
-      revocations.map(([token, hint]) => oidc.tokenRevocation(configuration, token, { token_type_hint: hint })),
+      revocations.map(([token, hint]) =>
+        oidc.tokenRevocation(configuration, token, { token_type_hint: hint }),
+      ),
     );
     for (const result of results) {
       if (result.status === 'rejected') log(result.reason, 'token revocation at the provider failed');

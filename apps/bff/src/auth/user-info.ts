@@ -56,7 +56,11 @@ export async function loadUser(
       claims = { ...claims, ...info, sub: idClaims.sub };
     }
     // User info wins for what the dashboard shows; the signed ID token wins for what decides access.
-    return { user: mapUserInfo(claims, provider), sid: asText(idClaims.sid), claims: { ...claims, ...idClaims } };
+    return {
+      user: mapUserInfo(claims, provider),
+      sid: asText(idClaims.sid),
+      claims: { ...claims, ...idClaims },
+    };
   }
   const endpoint = provider.userinfoEndpoint;
   if (!endpoint) throw new Error('the provider has no user-info endpoint');

@@ -278,7 +278,8 @@ function describePath(file: unknown, path: readonly PropertyKey[]): string {
   const text = path.map(String).join('.');
   const [list, index] = path;
   if ((list !== 'providers' && list !== 'apis') || typeof index !== 'number') return text;
-  const entry = (file as Record<string, unknown[] | undefined>)[list]?.[index] as { name?: unknown } | undefined;
+  const entry = (file as Record<string, unknown[] | undefined>)[list]?.[index] as
+    { name?: unknown } | undefined;
   if (typeof entry?.name !== 'string') return text;
   return `${list}.${index} (${JSON.stringify(entry.name)})${text.slice(`${list}.${index}`.length)}`;
 }

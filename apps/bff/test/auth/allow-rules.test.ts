@@ -90,7 +90,12 @@ afterAll(async () => {
 
 async function signIn(provider: string, user: string) {
   const jar = new CookieJar();
-  const callback = await h.signIn(jar, { provider, user, password: PASSWORDS[user]!, returnTo: '/dashboard' });
+  const callback = await h.signIn(jar, {
+    provider,
+    user,
+    password: PASSWORDS[user]!,
+    returnTo: '/dashboard',
+  });
   return { jar, callback };
 }
 

@@ -27,7 +27,10 @@ afterAll(async () => {
   await h.close();
 });
 
-async function signIn(user = 'alice', password = 'wonderland'): Promise<{ jar: CookieJar; tokens: TokenSet; handle: string }> {
+async function signIn(
+  user = 'alice',
+  password = 'wonderland',
+): Promise<{ jar: CookieJar; tokens: TokenSet; handle: string }> {
   const jar = new CookieJar();
   const before = new Set((await h.deps.store.listByUser('dev', user)).map(([handle]) => handle));
   expect((await h.signIn(jar, { user, password })).status).toBe(302);
@@ -87,7 +90,11 @@ describe('revocation at the provider', () => {
   it('signing out everywhere revokes every session’s tokens', async () => {
     const first = await signIn('carol', 'hearts');
     const second = await signIn('carol', 'hearts');
-    const response = await h.request('/api/sessions', { method: 'DELETE', jar: first.jar, headers: csrfHeaders });
+    const response = await h.request('/api/sessions', {
+      method: 'DELETE',
+      jar: first.jar,
+      headers: csrfHeaders,
+    });
     expect(response.status).toBe(204);
     for (const { tokens } of [first, second]) {
       await expect.poll(() => accessTokenActive(tokens.accessToken)).toBe(false);

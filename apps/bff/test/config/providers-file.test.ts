@@ -98,7 +98,12 @@ describe('allow, sessionClaims and require', () => {
           },
         ],
         apis: [
-          { name: 'notes', baseUrl: 'https://api.example', provider: 'corp', require: { claims: { groups: ['x'] } } },
+          {
+            name: 'notes',
+            baseUrl: 'https://api.example',
+            provider: 'corp',
+            require: { claims: { groups: ['x'] } },
+          },
         ],
       },
       {},
@@ -109,14 +114,23 @@ describe('allow, sessionClaims and require', () => {
 
   it.each([
     [{ allow: {} }, /providers\.0 \("corp"\)\.allow: needs at least one of/],
-    [{ allow: { emailDomains: ['@example.com'] } }, /providers\.0 \("corp"\)\.allow\.emailDomains\.0: is not a domain/],
+    [
+      { allow: { emailDomains: ['@example.com'] } },
+      /providers\.0 \("corp"\)\.allow\.emailDomains\.0: is not a domain/,
+    ],
     [{ allow: { emails: ['not-an-email'] } }, /providers\.0 \("corp"\)\.allow\.emails\.0: is not an email/],
     [{ allow: { emails: [] } }, /providers\.0 \("corp"\)\.allow\.emails: needs at least one email/],
-    [{ allow: { claims: { groups: [] } } }, /providers\.0 \("corp"\)\.allow\.claims\.groups: needs at least one value/],
+    [
+      { allow: { claims: { groups: [] } } },
+      /providers\.0 \("corp"\)\.allow\.claims\.groups: needs at least one value/,
+    ],
     [{ allow: { claims: { groups: 'staff' } } }, /providers\.0 \("corp"\)\.allow\.claims\.groups/],
     [{ allow: { domains: ['example.com'] } }, /providers\.0 \("corp"\)\.allow.*domains/],
     [{ sessionClaims: ['no spaces'] }, /providers\.0 \("corp"\)\.sessionClaims\.0: is not a claim name/],
-    [{ emailsEndpoint: 'https://idp.example/emails' }, /providers\.0 \("corp"\)\.emailsEndpoint: is for plain OAuth 2/],
+    [
+      { emailsEndpoint: 'https://idp.example/emails' },
+      /providers\.0 \("corp"\)\.emailsEndpoint: is for plain OAuth 2/,
+    ],
   ])('stops start-up on invalid rules, naming the provider and the field (%#)', (extra, message) => {
     expect(parse({ providers: [{ ...dev, ...extra }] })).toThrow(ConfigError);
     expect(parse({ providers: [{ ...dev, ...extra }] })).toThrow(message);
@@ -126,7 +140,14 @@ describe('allow, sessionClaims and require', () => {
     expect(
       parse({
         providers: [dev],
-        apis: [{ name: 'notes', baseUrl: 'https://api.example', provider: 'corp', require: { claims: { groups: ['x'] } } }],
+        apis: [
+          {
+            name: 'notes',
+            baseUrl: 'https://api.example',
+            provider: 'corp',
+            require: { claims: { groups: ['x'] } },
+          },
+        ],
       }),
     ).toThrow(/apis\.0 \("notes"\)\.require\.claims\.groups: is not kept by provider "corp"/);
   });
