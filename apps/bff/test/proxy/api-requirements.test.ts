@@ -71,6 +71,17 @@ describe('require on a proxied API', () => {
     expect((await call(alice, '/api/proxy/open/echo/x')).status).toBe(200);
   });
 
+  it('takes the claims from the session only: nothing the browser sends can supply them', async () => {
+    const alice = await signedIn('alice', 'wonderland');
+    const seen = upstream.seen.length;
+    const response = await h.request('/api/proxy/editors/echo/x?groups=notes-editors', {
+      jar: alice,
+      headers: { ...csrfHeaders, 'x-groups': 'notes-editors', 'x-claims': '{"groups":["notes-editors"]}' },
+    });
+    expect(response.status).toBe(403);
+    expect(upstream.seen.length).toBe(seen);
+  });
+
   it('refuses before any token is touched: an expired access token is not refreshed for a 403', async () => {
     const alice = await signedIn('alice', 'wonderland');
     h.clock.advance(120_000); // past the 60 s access token
