@@ -13,6 +13,7 @@ import { bindingCookieOptions } from './login.ts';
 import { redirectTo } from './redirect.ts';
 import { pickSessionClaims } from './session-claims.ts';
 import { subjectHash } from './sign-in-refusals.ts';
+import { revokeTokens } from './token-revocation.ts';
 import { loadUser } from './user-info.ts';
 
 const WELL_FORMED_STATE = /^[A-Za-z0-9_-]{43}$/;
@@ -115,6 +116,10 @@ export function callback(deps: AppDeps): Middleware {
         },
         'sign-in refused by the allow rules',
       );
+      void revokeTokens(deps, provider.name, () => ({
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token ?? null,
+      }));
       return redirectTo(ctx, failureRedirect(tx.returnTo, 'access_denied'));
     }
 

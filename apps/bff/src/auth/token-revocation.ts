@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ProviderRegistry } from '../providers/provider.ts';
 import type { TokenCipher } from '../session/token-cipher.ts';
 import type { StoredSession } from '../session/store.ts';
+import type { TokenSet } from '../session/token-set.ts';
 import { openTokens } from '../session/tokens.ts';
 
 /** However slow the provider, a revocation is given up after this long. */
@@ -21,12 +22,23 @@ export interface RevocationDeps {
  * and the promise settles within `REVOCATION_TIMEOUT_MS` either way (tests and shutdown may wait on it).
  */
 export function revokeAtProvider(deps: RevocationDeps, session: StoredSession): Promise<void> {
-  const provider = deps.providers.get(session.provider);
+  return revokeTokens(deps, session.provider, () =>
+    openTokens(deps.cipher, session.tokens, session.provider, session.user.sub),
+  );
+}
+
+/** The same for tokens no session holds (a user the `allow` rules refused): they are worth nothing to us. */
+export function revokeTokens(
+  deps: RevocationDeps,
+  providerName: string,
+  tokens: () => Pick<TokenSet, 'accessToken' | 'refreshToken'>,
+): Promise<void> {
+  const provider = deps.providers.get(providerName);
   if (!provider) return Promise.resolve();
   const log = (error: unknown, message: string): void =>
     deps.logger.warn(
       {
-        provider: session.provider,
+        provider: providerName,
         errorName: (error as { name?: unknown } | undefined)?.name,
         oauthError: (error as { error?: unknown } | undefined)?.error,
       },
@@ -34,13 +46,13 @@ export function revokeAtProvider(deps: RevocationDeps, session: StoredSession): 
     );
 
   const work = (async () => {
-    const tokens = openTokens(deps.cipher, session.tokens, session.provider, session.user.sub);
+    const { accessToken, refreshToken } = tokens();
     const configuration = await provider.getConfiguration();
     if (!configuration.serverMetadata().revocation_endpoint) return;
     // The refresh token first in the list: it is the one that could mint new access tokens.
     const revocations: Array<[string, string]> = [];
-    if (tokens.refreshToken) revocations.push([tokens.refreshToken, 'refresh_token']);
-    revocations.push([tokens.accessToken, 'access_token']);
+    if (refreshToken) revocations.push([refreshToken, 'refresh_token']);
+    revocations.push([accessToken, 'access_token']);
     const results = await Promise.allSettled(
       revocations.map(([token, hint]) =>
         oidc.tokenRevocation(configuration, token, { token_type_hint: hint }),

@@ -192,6 +192,19 @@ describe('allow: GitHub-like providers', () => {
   });
 });
 
+describe('the tokens of a refused user', () => {
+  it('are revoked at the provider; an allowed user’s are not (the control)', async () => {
+    let revoked = 0;
+    h.idp.provider!.on('grant.revoked', () => (revoked += 1));
+    await expectAllowed('subjects', 'bob');
+    await expectRefused('subjects', 'carol', 'subject_not_allowed');
+    await expect.poll(() => revoked).toBe(1);
+    // Settled: one revocation in all, the refused user's.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(revoked).toBe(1);
+  });
+});
+
 describe('the refusal log', () => {
   it('names the provider, the reason and a hash of the subject — never the email', async () => {
     const from = h.logs.lines.length;
