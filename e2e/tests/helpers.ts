@@ -13,6 +13,9 @@ export const USERS = {
   bob: { username: 'bob', password: 'builder', name: 'Bob Builder', email: 'bob@example.com' },
   carol: { username: 'carol', password: 'carol-e2e', name: 'Carol Revoker', email: 'carol@example.com' },
   dave: { username: 'dave', password: 'dave-e2e', name: 'Dave Everywhere', email: 'dave@example.com' },
+  // For the providers' `allow` rules (fixtures/providers.json lets only example.com in) and `sessionClaims`.
+  gina: { username: 'gina', password: 'gina-e2e', name: 'Gina Groups', email: 'gina@example.com' },
+  otto: { username: 'otto', password: 'otto-e2e', name: 'Otto Outsider', email: 'otto@elsewhere.test' },
 } as const;
 export type User = (typeof USERS)[keyof typeof USERS];
 

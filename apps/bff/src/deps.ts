@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SignInRefusals } from './auth/sign-in-refusals.ts';
 import type { Config } from './config/env.ts';
 import type { ApiConfig } from './config/providers-file.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
@@ -15,4 +16,6 @@ export interface AppDeps {
   cipher: TokenCipher;
   logger: Logger;
   clock: Clock;
+  /** Counts sign-ins the `allow` rules refused (a metric); none counted when absent. */
+  signInRefusals?: SignInRefusals;
 }

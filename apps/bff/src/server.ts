@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
+import { register } from 'prom-client';
 import { createApp } from './app.ts';
+import { signInRefusalCounter } from './auth/sign-in-refusals.ts';
 import { resolveEncryptionKeys } from './config/encryption-keys.ts';
 import { ConfigError, parseConfig } from './config/env.ts';
 import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
@@ -20,7 +22,9 @@ function start(): void {
   const clock = (): number => Date.now();
   const store = createStore(config, clock, logger);
   const providers = ProviderRegistry.create(providerConfigs, { logger });
-  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock });
+  // On prom-client's default registry, for whichever listener serves it.
+  const signInRefusals = signInRefusalCounter(register);
+  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, signInRefusals });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 65_000;

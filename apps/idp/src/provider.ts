@@ -79,7 +79,7 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
       iss: null,
       sid: null,
       openid: ['sub'],
-      profile: ['name', 'picture'],
+      profile: ['name', 'picture', 'groups'],
       email: ['email', 'email_verified'],
     },
     // Put the scope's claims into the ID token too, not only into userinfo: relying parties may rely on either.

@@ -9,6 +9,10 @@ export interface DemoUser {
   name: string;
   email: string;
   picture?: string | null;
+  /** False marks an address nobody confirmed (relying parties must not trust it); true when absent. */
+  emailVerified?: boolean;
+  /** Released as the `groups` claim with the `profile` scope (omitted when absent). */
+  groups?: string[];
 }
 
 /** The OpenID Connect claims the IdP releases for a user (filtered by the granted scopes). */
@@ -25,6 +29,22 @@ export interface UserClaims {
 export const demoUsers: readonly DemoUser[] = Object.freeze([
   { username: 'alice', password: 'wonderland', name: 'Alice Liddell', email: 'alice@example.com' },
   { username: 'bob', password: 'builder', name: 'Bob Builder', email: 'bob@example.com' },
+  // Beyond the contract's two: users that exercise sign-in rules (`allow`, `sessionClaims`, an API's `require`).
+  {
+    username: 'carol',
+    password: 'hearts',
+    name: 'Carol Hearts',
+    email: 'carol@example.com',
+    groups: ['notes-editors', 'staff'],
+  },
+  { username: 'dave', password: 'elsewhere', name: 'Dave Elsewhere', email: 'dave@elsewhere.test' },
+  {
+    username: 'erin',
+    password: 'unverified',
+    name: 'Erin Unverified',
+    email: 'erin@example.com',
+    emailVerified: false,
+  },
 ]);
 
 const userSchema = z.object({
@@ -37,6 +57,8 @@ const userSchema = z.object({
   name: z.string().min(1).max(200),
   email: z.email(),
   picture: z.url().nullable().optional(),
+  emailVerified: z.boolean().optional(),
+  groups: z.array(z.string().min(1).max(128)).max(64).optional(),
 });
 
 // A users file is `{ "users": [...] }`; a bare array is accepted too.
@@ -130,8 +152,9 @@ export class UserDirectory {
       name: user.name,
       email: user.email,
       // Demo accounts are not verified by anyone, but relying parties commonly insist on verified emails.
-      email_verified: true,
+      email_verified: user.emailVerified ?? true,
       picture: user.picture ?? null,
+      ...(user.groups ? { groups: user.groups } : {}),
     };
   }
 

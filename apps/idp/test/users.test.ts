@@ -11,7 +11,17 @@ describe('UserDirectory', () => {
     expect(directory.users.map((user) => [user.username, user.password, user.name, user.email])).toEqual([
       ['alice', 'wonderland', 'Alice Liddell', 'alice@example.com'],
       ['bob', 'builder', 'Bob Builder', 'bob@example.com'],
+      ['carol', 'hearts', 'Carol Hearts', 'carol@example.com'],
+      ['dave', 'elsewhere', 'Dave Elsewhere', 'dave@elsewhere.test'],
+      ['erin', 'unverified', 'Erin Unverified', 'erin@example.com'],
     ]);
+  });
+
+  it('releases groups where a user has them, and email_verified false for the unverified one', () => {
+    const carol = directory.find('carol')!;
+    expect(directory.claims(carol).groups).toEqual(['notes-editors', 'staff']);
+    expect(directory.claims(directory.find('alice')!)).not.toHaveProperty('groups');
+    expect(directory.claims(directory.find('erin')!).email_verified).toBe(false);
   });
 
   it('authenticates only the right password for the right user', () => {

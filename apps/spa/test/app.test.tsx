@@ -52,7 +52,10 @@ describe('home', () => {
   });
 
   it.each([
-    ['access_denied', 'Sign-in was cancelled.'],
+    [
+      'access_denied',
+      'Access denied: this account is not allowed to sign in here, or sign-in was cancelled.',
+    ],
     ['login_expired', 'Your sign-in took too long. Please try again.'],
     ['login_failed', 'Sign-in failed. Please try again.'],
   ])('?error=%s shows a polite message', async (code, text) => {
@@ -102,6 +105,16 @@ describe('dashboard', () => {
     expect(document.querySelector(`time[datetime="${alice.idleExpiresAt}"]`)).not.toBeNull();
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Manage your sessions' })).toBeTruthy();
+  });
+
+  it('shows the groups the session kept, and no Groups row without them', async () => {
+    const carol = { ...alice, claims: { groups: ['notes-editors', 'staff'] } };
+    renderApp('/dashboard', fakeBff({ session: carol }));
+    expect(await screen.findByText('notes-editors, staff')).toBeTruthy();
+    cleanup();
+    renderApp('/dashboard', fakeBff({ session: alice }));
+    await screen.findByRole('heading', { level: 1, name: 'Dashboard' });
+    expect(screen.queryByText('Groups')).toBeNull();
   });
 
   it('loads the session once and shares it across pages', async () => {

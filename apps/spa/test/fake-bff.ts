@@ -10,6 +10,7 @@ export const alice: SessionInfo = {
   createdAt: '2026-11-26T20:00:00.000Z',
   expiresAt: '2026-11-27T04:00:00.000Z',
   idleExpiresAt: '2026-11-26T20:30:00.000Z',
+  claims: {},
 };
 
 export interface RecordedCall {

@@ -1,4 +1,5 @@
 export * from './user-info.ts';
+export * from './session-claims.ts';
 export * from './session-info.ts';
 export * from './errors.ts';
 export * from './providers.ts';

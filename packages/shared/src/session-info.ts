@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { SessionClaimsSchema } from './session-claims.ts';
 import { UserInfoSchema } from './user-info.ts';
 
-/** Body of `GET /api/session`. Times are ISO 8601 UTC. */
+/**
+ * Body of `GET /api/session`. Times are ISO 8601 UTC. `claims` are the provider's `sessionClaims` the user has;
+ * a BFF from before them sends none, read as `{}`.
+ */
 export const SessionInfoSchema = z.object({
   user: UserInfoSchema,
   provider: z.string().min(1),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   idleExpiresAt: z.iso.datetime(),
+  claims: SessionClaimsSchema.default({}),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

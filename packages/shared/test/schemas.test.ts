@@ -11,7 +11,15 @@ const contractExample = {
 
 describe('SessionInfoSchema', () => {
   it('accepts the example from the contract', () => {
-    expect(SessionInfoSchema.parse(contractExample)).toEqual(contractExample);
+    expect(SessionInfoSchema.parse(contractExample)).toEqual({ ...contractExample, claims: {} });
+  });
+
+  it('carries kept claims: strings, numbers, booleans and lists of them; nothing nested', () => {
+    const claims = { groups: ['staff', 'notes-editors'], email_verified: true, level: 3, org: 'acme' };
+    expect(SessionInfoSchema.parse({ ...contractExample, claims }).claims).toEqual(claims);
+    expect(
+      SessionInfoSchema.safeParse({ ...contractExample, claims: { address: { city: 'x' } } }).success,
+    ).toBe(false);
   });
 
   it('refuses a session without a user subject or with a non-ISO time', () => {

@@ -1,6 +1,7 @@
 import type { SessionSummary } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
+import { revokeAtProvider } from '../auth/token-revocation.ts';
 import { notFound } from '../http/errors.ts';
 import type { SessionState } from './require-session.ts';
 
@@ -30,9 +31,11 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
     const { key, session } = ctx.state.auth;
     if (!HANDLE.test(id)) throw notFound('No such session.');
     const own = await deps.store.listByUser(session.provider, session.user.sub);
-    if (!own.some(([handle]) => handle === id)) throw notFound('No such session.');
+    const revoked = own.find(([handle]) => handle === id);
+    if (!revoked) throw notFound('No such session.');
     await deps.store.destroy(id);
     if (id === key) ctx.session = null;
+    void revokeAtProvider(deps, revoked[1]);
     ctx.status = 204;
   };
 }
@@ -44,6 +47,7 @@ export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
     const own = await deps.store.listByUser(session.provider, session.user.sub);
     await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
     ctx.session = null;
+    for (const [, ended] of own) void revokeAtProvider(deps, ended);
     ctx.status = 204;
   };
 }

@@ -6,10 +6,14 @@ import { invalidRequest } from '../http/errors.ts';
 import { markSessionCreation } from '../session/session-cookie.ts';
 import { newSession } from '../session/lifetime.ts';
 import { sealTokens, tokenSetFrom } from '../session/tokens.ts';
+import { decideSignIn } from './allow-policy.ts';
 import { hashBinding, readBrowserBinding } from './browser-binding.ts';
 import { idTokenIatProblem } from './id-token-freshness.ts';
 import { bindingCookieOptions } from './login.ts';
 import { redirectTo } from './redirect.ts';
+import { pickSessionClaims } from './session-claims.ts';
+import { subjectHash } from './sign-in-refusals.ts';
+import { revokeTokens } from './token-revocation.ts';
 import { loadUser } from './user-info.ts';
 
 const WELL_FORMED_STATE = /^[A-Za-z0-9_-]{43}$/;
@@ -100,6 +104,25 @@ export function callback(deps: AppDeps): Middleware {
       return fail('login_failed', 'the user info could not be loaded', error);
     }
 
+    // Before any session exists: a refused user gets no cookie, and their email is never logged.
+    const decision = decideSignIn({ ...loaded.user, claims: loaded.claims }, provider.config.allow);
+    if (!decision.allowed) {
+      deps.signInRefusals?.count(provider.name, decision.reason);
+      log().warn(
+        {
+          provider: provider.name,
+          reason: decision.reason,
+          subject: subjectHash(provider.name, loaded.user.sub),
+        },
+        'sign-in refused by the allow rules',
+      );
+      void revokeTokens(deps, provider.name, () => ({
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token ?? null,
+      }));
+      return redirectTo(ctx, failureRedirect(tx.returnTo, 'access_denied'));
+    }
+
     const now = clock();
     const tokenSet = tokenSetFrom(tokens, now);
     const session = newSession(
@@ -110,6 +133,7 @@ export function callback(deps: AppDeps): Middleware {
         userAgent: ctx.get('user-agent').slice(0, 256) || null,
         tokens: sealTokens(cipher, tokenSet, provider.name, loaded.user.sub),
         accessTokenExpiresAt: tokenSet.expiresAt,
+        claims: pickSessionClaims(loaded.claims, provider.config.sessionClaims),
       },
       now,
       config.session,

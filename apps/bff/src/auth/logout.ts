@@ -5,6 +5,7 @@ import { spaOriginFor } from '../security/spa-origin.ts';
 import { currentSession } from '../session/session-cookie.ts';
 import type { StoredSession } from '../session/store.ts';
 import { openTokens } from '../session/tokens.ts';
+import { revokeAtProvider } from './token-revocation.ts';
 
 /**
  * `POST /auth/logout`: the session is destroyed in the store and its cookie cleared before anything else can
@@ -16,7 +17,10 @@ export function logout(deps: AppDeps): Middleware {
   return async (ctx) => {
     const home = `${spaOriginFor(ctx, config.spaOrigins)}/`;
     const current = currentSession(ctx);
+    // Gone from the store before the provider hears of it (koa-session's own destroy follows, a no-op).
+    if (current) await deps.store.destroy(current.key);
     ctx.session = null;
+    if (current) void revokeAtProvider(deps, current.session);
     const body: LogoutResponse = {
       redirectTo: current ? await endSessionUrl(deps, current.session, home) : home,
     };

@@ -1,6 +1,7 @@
 import type { UserInfo } from '@gatehouse/shared';
 import * as oidc from 'openid-client';
 import type { Provider } from '../providers/provider.ts';
+import { primaryVerifiedEmail } from './primary-email.ts';
 
 type Claims = Record<string, unknown>;
 
@@ -23,6 +24,18 @@ export interface LoadedUser {
   user: UserInfo;
   /** The provider's session id (OIDC `sid`), for back-channel logout. */
   sid: string | null;
+  /**
+   * Every claim known about the user, for `allow` and `sessionClaims`: the verified ID token's, else user
+   * info's; for plain OAuth 2, user info with the `claims` mapping applied.
+   */
+  claims: Claims;
+}
+
+/** Plain OAuth 2 user info as claims: the fields themselves, and each mapped claim under its own name. */
+function mappedClaims(body: Claims, provider: Provider, user: UserInfo): Claims {
+  const claims: Claims = { ...body };
+  for (const [claim, field] of Object.entries(provider.claims)) claims[claim] = body[field];
+  return { ...claims, sub: user.sub, email: user.email };
 }
 
 /**
@@ -42,7 +55,12 @@ export async function loadUser(
       const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
       claims = { ...claims, ...info, sub: idClaims.sub };
     }
-    return { user: mapUserInfo(claims, provider), sid: asText(idClaims.sid) };
+    // User info wins for what the dashboard shows; the signed ID token wins for what decides access.
+    return {
+      user: mapUserInfo(claims, provider),
+      sid: asText(idClaims.sid),
+      claims: { ...claims, ...idClaims },
+    };
   }
   const endpoint = provider.userinfoEndpoint;
   if (!endpoint) throw new Error('the provider has no user-info endpoint');
@@ -57,5 +75,14 @@ export async function loadUser(
   if (!response.ok) throw new Error(`the user-info endpoint answered ${response.status}`);
   const body: unknown = await response.json();
   if (typeof body !== 'object' || body === null) throw new Error('the user-info endpoint answered no object');
-  return { user: mapUserInfo(body as Claims, provider), sid: null };
+  const user = mapUserInfo(body as Claims, provider);
+  const { emailsEndpoint } = provider.config;
+  if (!emailsEndpoint) return { user, sid: null, claims: mappedClaims(body as Claims, provider, user) };
+  const email = await primaryVerifiedEmail(configuration, tokens.access_token, emailsEndpoint);
+  const verified = { ...user, email };
+  return {
+    user: verified,
+    sid: null,
+    claims: { ...mappedClaims(body as Claims, provider, verified), email_verified: email !== null },
+  };
 }

@@ -36,8 +36,39 @@ const ClaimsMappingSchema = z
     email: z.string().min(1).default('email'),
     picture: z.string().min(1).default('picture'),
   })
-  .strict();
+  // Further entries name a claim and the user-info field it comes from, for plain OAuth 2 providers whose user
+  // info has no claims of its own (`sessionClaims`, `allow.claims`, an API's `require`).
+  .catchall(z.string().min(1));
 export type ClaimsMapping = z.infer<typeof ClaimsMappingSchema>;
+
+const CLAIM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_:./-]{0,63}$/;
+const claimName = z.string().regex(CLAIM_NAME, 'is not a claim name');
+
+/** `{ "<claim>": ["<value>", ...] }`: the claim must equal (or, as a list, hold) one of the values. */
+const ClaimValuesSchema = z
+  .record(claimName, z.array(z.string().min(1).max(256)).min(1, 'needs at least one value').max(100))
+  .refine((claims) => Object.keys(claims).length > 0, 'needs at least one claim');
+export type ClaimValues = z.infer<typeof ClaimValuesSchema>;
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
+
+/** Who may sign in with a provider. Every field given must match; values within a field are alternatives. */
+const AllowSchema = z
+  .object({
+    emails: z.array(z.email('is not an email address')).min(1, 'needs at least one email').optional(),
+    emailDomains: z
+      .array(z.string().regex(DOMAIN, 'is not a domain name (write "example.com", without "@")'))
+      .min(1, 'needs at least one domain')
+      .optional(),
+    subjects: z.array(z.string().min(1)).min(1, 'needs at least one subject').optional(),
+    claims: ClaimValuesSchema.optional(),
+  })
+  .strict()
+  .refine(
+    (allow) => Object.values(allow).some((field) => field !== undefined),
+    'needs at least one of "emails", "emailDomains", "subjects" or "claims"',
+  );
+export type AllowRules = z.infer<typeof AllowSchema>;
 
 const ProviderSchema = z
   .object({
@@ -65,10 +96,21 @@ const ProviderSchema = z
       )
       .optional(),
     claims: ClaimsMappingSchema.optional(),
+    /** GitHub-like providers: where the user's addresses are listed; the primary verified one is used. */
+    emailsEndpoint: httpUrl.optional(),
+    allow: AllowSchema.optional(),
+    sessionClaims: z.array(claimName).max(32).optional(),
     allowInsecureHttp: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.issuer && p.emailsEndpoint) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emailsEndpoint'],
+        message: 'is for plain OAuth 2 providers; an OpenID provider says email_verified itself',
+      });
+    }
     const explicit = p.authorizationEndpoint ?? p.tokenEndpoint;
     if (p.issuer && explicit) {
       ctx.addIssue({
@@ -97,6 +139,7 @@ const ProviderSchema = z
       'tokenEndpoint',
       'userinfoEndpoint',
       'endSessionEndpoint',
+      'emailsEndpoint',
     ] as const) {
       const value = p[field];
       if (!value) continue;
@@ -131,6 +174,8 @@ const ApiSchema = z
     timeoutMs: z.number().int().positive().max(300_000).default(10_000),
     /** RFC 8707: relay a token issued for this resource instead of the session's own access token. */
     resource: z.url().optional(),
+    /** Claims the session must have (kept by its provider's `sessionClaims`), else 403 `forbidden`. */
+    require: z.object({ claims: ClaimValuesSchema }).strict().optional(),
     allowInsecureHttp: z.boolean().optional(),
   })
   .strict()
@@ -167,12 +212,23 @@ const ProvidersFileSchema = z
       if (apis.has(api.name))
         ctx.addIssue({ code: 'custom', path: ['apis', index, 'name'], message: 'is a duplicate' });
       apis.add(api.name);
-      if (!seen.has(api.provider)) {
+      const provider = file.providers.find((p) => p.name === api.provider);
+      if (!provider) {
         ctx.addIssue({
           code: 'custom',
           path: ['apis', index, 'provider'],
           message: 'names no configured provider',
         });
+      }
+      // A required claim the session never keeps would refuse every call: a configuration mistake.
+      for (const claim of Object.keys(api.require?.claims ?? {})) {
+        if (provider && !provider.sessionClaims?.includes(claim)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apis', index, 'require', 'claims', claim],
+            message: `is not kept by provider "${api.provider}" (add it to its "sessionClaims")`,
+          });
+        }
       }
     });
   });
@@ -206,14 +262,26 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
 }
 
 export function parseProvidersFile(raw: unknown, env: Record<string, string | undefined>): ProvidersFile {
-  const result = ProvidersFileSchema.safeParse(substituteEnv(raw, env));
+  const substituted = substituteEnv(raw, env);
+  const result = ProvidersFileSchema.safeParse(substituted);
   if (!result.success) {
     const details = result.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .map((issue) => `${describePath(substituted, issue.path)}: ${issue.message}`)
       .join('\n');
     throw new ConfigError(`PROVIDERS_FILE is invalid:\n${details}`);
   }
   return result.data;
+}
+
+/** `providers.1.allow.emailDomains.0` → `providers.1 ("google").allow.emailDomains.0`: the operator's names. */
+function describePath(file: unknown, path: readonly PropertyKey[]): string {
+  const text = path.map(String).join('.');
+  const [list, index] = path;
+  if ((list !== 'providers' && list !== 'apis') || typeof index !== 'number') return text;
+  const entry = (file as Record<string, unknown[] | undefined>)[list]?.[index] as
+    { name?: unknown } | undefined;
+  if (typeof entry?.name !== 'string') return text;
+  return `${list}.${index} (${JSON.stringify(entry.name)})${text.slice(`${list}.${index}`.length)}`;
 }
 
 export const parseProviders = (raw: unknown, env: Record<string, string | undefined>): ProviderConfig[] =>

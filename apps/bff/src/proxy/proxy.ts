@@ -5,6 +5,7 @@ import type { ApiConfig } from '../config/providers-file.ts';
 import type { AppDeps } from '../deps.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../session/token-service.ts';
+import { requirementProblem } from './api-requirements.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
 
@@ -48,6 +49,9 @@ export function proxy(
     if (session.provider !== api.provider) {
       throw forbidden(`The "${api.name}" API needs a session with the "${api.provider}" provider.`);
     }
+    // Before any token is opened or refreshed, and before the upstream hears of the request.
+    const problem = requirementProblem(api, session);
+    if (problem) throw forbidden(problem);
     const target = upstreamUrl(api.base, rest, ctx.querystring);
     if (!target) throw invalidRequest('This path is not allowed.');
 

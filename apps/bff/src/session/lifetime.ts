@@ -1,4 +1,4 @@
-import type { SessionInfo, UserInfo } from '@gatehouse/shared';
+import type { SessionClaims, SessionInfo, UserInfo } from '@gatehouse/shared';
 import { isoTime } from './iso-time.ts';
 import type { SessionIdleUpdate, StoredSession } from './store.ts';
 
@@ -17,6 +17,7 @@ export function newSession(
     userAgent: string | null;
     tokens: string;
     accessTokenExpiresAt: number | null;
+    claims?: SessionClaims;
   },
   now: number,
   policy: LifetimePolicy,
@@ -49,5 +50,6 @@ export function toSessionInfo(session: StoredSession): SessionInfo {
     createdAt: isoTime(session.createdAt),
     expiresAt: isoTime(session.absoluteExpiresAt),
     idleExpiresAt: isoTime(session.idleExpiresAt),
+    claims: session.claims ?? {},
   };
 }

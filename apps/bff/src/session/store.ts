@@ -1,4 +1,4 @@
-import type { UserInfo } from '@gatehouse/shared';
+import type { SessionClaims, UserInfo } from '@gatehouse/shared';
 
 /**
  * A session as the store keeps it. The store key is the SHA-256 of the cookie value (see `session/keys.ts`),
@@ -20,6 +20,8 @@ export interface StoredSession {
   tokens: string;
   /** When the access token expires (epoch ms), readable without opening `tokens`; null when unknown. */
   accessTokenExpiresAt: number | null;
+  /** The provider's `sessionClaims` the user has (absent in records from before them). Never logged. */
+  claims?: SessionClaims;
 }
 
 /** A login in flight, from `/auth/login` to `/auth/callback`. Single-use, short-lived. */

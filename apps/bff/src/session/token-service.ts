@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { refreshSessionClaims } from '../auth/session-claims.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError, providerUnavailable } from '../http/errors.ts';
 import type { StoredSession } from './store.ts';
@@ -160,6 +161,10 @@ export class TokenService {
       ...session,
       tokens: sealTokens(cipher, next, session.provider, session.user.sub),
       accessTokenExpiresAt: next.expiresAt,
+      // A refreshed ID token is the provider's current word on the user: kept claims follow it.
+      ...(response.id_token
+        ? { claims: refreshSessionClaims(session.claims, response.claims(), provider.config.sessionClaims) }
+        : {}),
     };
     // `update` never resurrects: a session revoked while we refreshed stays revoked.
     if (!(await store.update(key, updated))) throw sessionEnded();

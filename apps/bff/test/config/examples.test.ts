@@ -24,4 +24,14 @@ describe('the sample providers files in examples/', () => {
     expect(file.providers[1]!.claims?.sub).toBe('id');
     expect(() => parseProvidersFile(example('providers.google-github.json'), {})).toThrow(/GOOGLE_CLIENT_ID/);
   });
+
+  it('providers.restricted.json lets only example.com in and the notes API only to notes-editors', () => {
+    const file = parseProvidersFile(example('providers.restricted.json'), {});
+    expect(file.providers.map((p) => [p.name, p.allow])).toEqual([
+      ['dev', { emailDomains: ['example.com'] }],
+      ['octo', { emailDomains: ['example.com'] }],
+    ]);
+    expect(file.providers[1]!.emailsEndpoint).toBe('http://localhost:4001/user/emails');
+    expect(file.apis[0]!.require).toEqual({ claims: { groups: ['notes-editors'] } });
+  });
 });

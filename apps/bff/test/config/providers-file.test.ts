@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/env.ts';
-import { parseProviders } from '../../src/config/providers-file.ts';
+import { parseProviders, parseProvidersFile } from '../../src/config/providers-file.ts';
 
 const github = {
   name: 'github',
@@ -75,5 +75,80 @@ describe('PROVIDERS_FILE', () => {
     const p = { name: 'x', issuer: 'https://a.example', clientId: 'c' };
     expect(() => parseProviders({ providers: [p, p] }, {})).toThrow(/duplicate/);
     expect(() => parseProviders({ providers: [] }, {})).toThrow(ConfigError);
+  });
+});
+
+describe('allow, sessionClaims and require', () => {
+  const dev = { name: 'corp', issuer: 'https://idp.example', clientId: 'c' };
+  const parse = (file: unknown) => () => parseProvidersFile(file, {});
+
+  it('accepts every rule kind, and an API requiring a kept claim', () => {
+    const file = parseProvidersFile(
+      {
+        providers: [
+          {
+            ...dev,
+            allow: {
+              emails: ['a@example.com'],
+              emailDomains: ['example.com'],
+              subjects: ['s1'],
+              claims: { groups: ['staff'] },
+            },
+            sessionClaims: ['groups'],
+          },
+        ],
+        apis: [
+          {
+            name: 'notes',
+            baseUrl: 'https://api.example',
+            provider: 'corp',
+            require: { claims: { groups: ['x'] } },
+          },
+        ],
+      },
+      {},
+    );
+    expect(file.providers[0]!.allow?.emailDomains).toEqual(['example.com']);
+    expect(file.apis[0]!.require).toEqual({ claims: { groups: ['x'] } });
+  });
+
+  it.each([
+    [{ allow: {} }, /providers\.0 \("corp"\)\.allow: needs at least one of/],
+    [
+      { allow: { emailDomains: ['@example.com'] } },
+      /providers\.0 \("corp"\)\.allow\.emailDomains\.0: is not a domain/,
+    ],
+    [{ allow: { emails: ['not-an-email'] } }, /providers\.0 \("corp"\)\.allow\.emails\.0: is not an email/],
+    [{ allow: { emails: [] } }, /providers\.0 \("corp"\)\.allow\.emails: needs at least one email/],
+    [
+      { allow: { claims: { groups: [] } } },
+      /providers\.0 \("corp"\)\.allow\.claims\.groups: needs at least one value/,
+    ],
+    [{ allow: { claims: { groups: 'staff' } } }, /providers\.0 \("corp"\)\.allow\.claims\.groups/],
+    [{ allow: { domains: ['example.com'] } }, /providers\.0 \("corp"\)\.allow.*domains/],
+    [{ sessionClaims: ['no spaces'] }, /providers\.0 \("corp"\)\.sessionClaims\.0: is not a claim name/],
+    [
+      { emailsEndpoint: 'https://idp.example/emails' },
+      /providers\.0 \("corp"\)\.emailsEndpoint: is for plain OAuth 2/,
+    ],
+  ])('stops start-up on invalid rules, naming the provider and the field (%#)', (extra, message) => {
+    expect(parse({ providers: [{ ...dev, ...extra }] })).toThrow(ConfigError);
+    expect(parse({ providers: [{ ...dev, ...extra }] })).toThrow(message);
+  });
+
+  it('refuses an API that requires a claim its provider does not keep', () => {
+    expect(
+      parse({
+        providers: [dev],
+        apis: [
+          {
+            name: 'notes',
+            baseUrl: 'https://api.example',
+            provider: 'corp',
+            require: { claims: { groups: ['x'] } },
+          },
+        ],
+      }),
+    ).toThrow(/apis\.0 \("notes"\)\.require\.claims\.groups: is not kept by provider "corp"/);
   });
 });

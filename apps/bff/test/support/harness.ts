@@ -49,6 +49,7 @@ export interface HarnessOptions {
   /** Token-sealing keys, first one sealing (default: one fixed test key). */
   encryptionKeys?: EncryptionKey[];
   accessTokenTtl?: number;
+  signInRefusals?: AppDeps['signInRefusals'];
 }
 
 export interface Harness {
@@ -120,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cipher: createTokenCipher(options.encryptionKeys ?? [{ id: 'test', key: TEST_KEY }]),
     logger,
     clock: clock.now,
+    ...(options.signInRefusals ? { signInRefusals: options.signInRefusals } : {}),
   };
   server.on('request', createApp(deps).callback());
 

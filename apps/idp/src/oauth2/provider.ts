@@ -9,7 +9,7 @@ import { FormError } from './form.ts';
 import { GrantStore } from './grants.ts';
 import { octoMessagePage } from './pages.ts';
 import { accessToken } from './token.ts';
-import { octoUsers, userEndpoint } from './user-endpoint.ts';
+import { octoEmails, octoUsers, userEndpoint } from './user-endpoint.ts';
 
 /**
  * "Octo": a plain OAuth 2.0 authorization server shaped like GitHub's OAuth apps, for development and tests
@@ -21,12 +21,14 @@ import { octoUsers, userEndpoint } from './user-endpoint.ts';
  * | `POST /session`                     | the sign-in form: redirects to the client with code & state |
  * | `POST /login/oauth/access_token`    | code (+ PKCE) → `{access_token, token_type, scope}` (JSON)  |
  * | `GET  /user`                        | `{id, login, name, email, avatar_url}` for a Bearer token   |
+ * | `GET  /user/emails`                 | `[{email, primary, verified, visibility}]`, like GitHub's   |
  */
 
 export const OCTO_PATHS = {
   authorize: '/login/oauth/authorize',
   token: '/login/oauth/access_token',
   user: '/user',
+  emails: '/user/emails',
 } as const;
 
 export interface StartOAuth2ProviderOptions {
@@ -67,6 +69,10 @@ export function createOAuth2Provider(options: Omit<StartOAuth2ProviderOptions, '
     [
       OCTO_PATHS.user,
       { methods: ['GET', 'HEAD'], handle: userEndpoint(grants, octoUsers(users)), html: false },
+    ],
+    [
+      OCTO_PATHS.emails,
+      { methods: ['GET', 'HEAD'], handle: userEndpoint(grants, octoEmails(users)), html: false },
     ],
   ]);
 

@@ -51,7 +51,8 @@ export function describeUserAgent(userAgent: string | null): string {
 
 /** Known `/?error=<code>` login outcomes; anything else gets the generic text. Never the raw code. */
 const LOGIN_ERRORS: Record<string, string> = {
-  access_denied: 'Sign-in was cancelled.',
+  // The provider's cancel page, or the provider's `allow` rules refusing the user: one answer, no details.
+  access_denied: 'Access denied: this account is not allowed to sign in here, or sign-in was cancelled.',
   login_expired: 'Your sign-in took too long. Please try again.',
   login_failed: 'Sign-in failed. Please try again.',
 };

@@ -73,6 +73,12 @@ function Dashboard({ session, providerLabel }: Exclude<DashboardData, { signIn: 
         <dd>{user.name ?? <span className="muted">Not provided</span>}</dd>
         <dt>Email</dt>
         <dd>{user.email ?? <span className="muted">Not provided</span>}</dd>
+        {Array.isArray(session.claims.groups) && session.claims.groups.length > 0 && (
+          <>
+            <dt>Groups</dt>
+            <dd>{session.claims.groups.join(', ')}</dd>
+          </>
+        )}
         <dt>Provider</dt>
         <dd>
           {providerLabel ? (
