@@ -6,8 +6,8 @@ import { defaultProvidersFile, loadProvidersFile } from './config/providers-file
 import { answerClientError } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
 import { ProviderRegistry } from './providers/provider.ts';
-import { createStore } from './session/create-store.ts';
-import { createTokenCipher } from './session/token-cipher.ts';
+import { createStore } from './store/create-store.ts';
+import { createTokenCipher } from './tokens/token-cipher.ts';
 
 function start(): void {
   const config = parseConfig(process.env);

@@ -7,7 +7,7 @@ import {
   type IdpConfig,
   type OAuth2ProviderConfig,
 } from './config.ts';
-import { startOAuth2Provider, type RunningOAuth2Provider } from './oauth2/index.ts';
+import { startOAuth2Provider, type RunningOAuth2Provider } from './octo/index.ts';
 import { startIdp } from './start.ts';
 import { demoUsers, loadUsersFile } from './users.ts';
 

@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.ts';
 import { invalidRequest } from '../http/errors.ts';
 import { markSessionCreation } from '../session/session-cookie.ts';
 import { newSession } from '../session/lifetime.ts';
-import { sealTokens, tokenSetFrom } from '../session/tokens.ts';
+import { sealTokens, tokenSetFrom } from '../tokens/sealed-tokens.ts';
 import { hashBinding, readBrowserBinding } from './browser-binding.ts';
 import { idTokenIatProblem } from './id-token-freshness.ts';
 import { bindingCookieOptions } from './login.ts';

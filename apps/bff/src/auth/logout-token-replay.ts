@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SessionStore } from '../session/store.ts';
+import type { SessionStore } from '../store/store.ts';
 
 /**
  * Back-Channel Logout 1.0 §2.6 step 8: "verify that another Logout Token with the same jti value has not been

@@ -3,8 +3,8 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
 import { currentSession } from '../session/session-cookie.ts';
-import type { StoredSession } from '../session/store.ts';
-import { openTokens } from '../session/tokens.ts';
+import type { StoredSession } from '../store/store.ts';
+import { openTokens } from '../tokens/sealed-tokens.ts';
 
 /**
  * `POST /auth/logout`: the session is destroyed in the store and its cookie cleared before anything else can

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { ErrorBody, ErrorCode } from '@gatehouse/shared';
 import type { Logger } from 'pino';
-import { StoreUnavailableError } from '../session/store.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 import { HttpError, storeUnavailable } from './errors.ts';
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileStore } from '../../src/session/file-store.ts';
-import type { FileStore } from '../../src/session/file-store.ts';
+import { createFileStore } from '../../src/store/file-store.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { FileStore } from '../../src/store/file-store.ts';
 import { newSessionId, newTransactionId, storeKeyFor } from '../../src/session/keys.ts';
-import { StoreUnavailableError } from '../../src/session/store.ts';
-import type { Clock, SessionStore, StoredSession } from '../../src/session/store.ts';
-import { createTokenCipher } from '../../src/session/token-cipher.ts';
+import { StoreUnavailableError } from '../../src/store/store.ts';
+import type { SessionStore, StoredSession } from '../../src/store/store.ts';
+import { createTokenCipher } from '../../src/tokens/token-cipher.ts';
 import { describeSessionStore } from './store-suite.ts';
 import { storedSession } from '../support/sessions.ts';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import type { Clock } from '../clock.ts';
+import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /**
@@ -139,7 +140,7 @@ export function createFileStore(options: FileStoreOptions): FileStore {
   // Statements with RETURNING are run with `.all()`, never `.get()`: `.get()` stops at the first row and resets
   // the statement, and although the change commits, SQLite runs its WAL auto-checkpoint only when a statement
   // reaches its end. Every touch made that way grew the WAL for good (130 MB after 10,000 touches, each read
-  // three times slower as it searched it); test/session/file-store.test.ts keeps the WAL bounded.
+  // three times slower as it searched it); test/store/file-store.test.ts keeps the WAL bounded.
   const q = {
     get: db.prepare<[string], SessionRow>('SELECT expires_at, data FROM sessions WHERE key = ?'),
     upsert: db.prepare<[SessionParams]>(

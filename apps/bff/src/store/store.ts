@@ -48,7 +48,7 @@ export class StoreUnavailableError extends Error {
 
 /**
  * Where sessions and login transactions live. Every implementation (memory, file, redis) passes the same
- * suite in `test/session/store-suite.ts`.
+ * suite in `test/store/store-suite.ts`.
  *
  * Expiry rules every store enforces with its injected clock: a session is dead once
  * `now >= min(idleExpiresAt, absoluteExpiresAt)`; a transaction once `now >= expiresAt`. Dead entries read
@@ -88,5 +88,3 @@ export interface SessionStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export type Clock = () => number;

@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newSessionId, storeKeyFor } from '../../src/session/keys.ts';
-import { createRedisStore } from '../../src/session/redis-store.ts';
-import type { RedisStore } from '../../src/session/redis-store.ts';
-import { StoreUnavailableError } from '../../src/session/store.ts';
-import type { StoredSession } from '../../src/session/store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
+import type { RedisStore } from '../../src/store/redis-store.ts';
+import { StoreUnavailableError } from '../../src/store/store.ts';
+import type { StoredSession } from '../../src/store/store.ts';
 import { sleep, sparePort, startRedis, stop, stopAllRedis, timed, until } from '../support/redis-server.ts';
 import { storedSession } from '../support/sessions.ts';
 

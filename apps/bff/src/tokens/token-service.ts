@@ -1,9 +1,9 @@
 import * as oidc from 'openid-client';
 import type { AppDeps } from '../deps.ts';
 import { HttpError, providerUnavailable } from '../http/errors.ts';
-import type { StoredSession } from './store.ts';
+import type { StoredSession } from '../store/store.ts';
 import type { ResourceToken, TokenSet } from './token-set.ts';
-import { openTokens, sealTokens, tokenSetFrom } from './tokens.ts';
+import { openTokens, sealTokens, tokenSetFrom } from './sealed-tokens.ts';
 
 /** Refresh this long before the access token expires, so a relayed token does not die in flight. */
 const REFRESH_AHEAD_MS = 30_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { newSessionId, newTransactionId, storeKeyFor } from '../../src/session/keys.ts';
-import { createMemoryStore } from '../../src/session/memory-store.ts';
-import { StoreUnavailableError } from '../../src/session/store.ts';
-import type { LoginTransaction, StoredSession } from '../../src/session/store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { StoreUnavailableError } from '../../src/store/store.ts';
+import type { LoginTransaction, StoredSession } from '../../src/store/store.ts';
 import { describeSessionStore } from './store-suite.ts';
 
 describeSessionStore(

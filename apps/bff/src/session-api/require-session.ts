@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.ts';
 import { unauthenticated } from '../http/errors.ts';
 import { idleUpdateDue } from '../session/lifetime.ts';
 import { currentSession } from '../session/session-cookie.ts';
-import type { StoredSession } from '../session/store.ts';
+import type { StoredSession } from '../store/store.ts';
 
 export interface SessionState {
   auth: { key: string; session: StoredSession };

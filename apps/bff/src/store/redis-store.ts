@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import type { Clock } from '../clock.ts';
+import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
 import { decodeSession, encodeSession } from './redis-codec.ts';
 import { StoreUnavailableError } from './store.ts';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import type { Clock } from '../clock.ts';
+import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisStore } from '../../src/session/redis-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
 import { sparePort, startRedis, stopAllRedis, timed, until } from '../support/redis-server.ts';

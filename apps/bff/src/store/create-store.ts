@@ -3,7 +3,8 @@ import type { Config } from '../config/env.ts';
 import { createFileStore } from './file-store.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { createRedisStore } from './redis-store.ts';
-import type { Clock, SessionStore } from './store.ts';
+import type { Clock } from '../clock.ts';
+import type { SessionStore } from './store.ts';
 
 /** The store `SESSION_STORE` names. */
 export function createStore(config: Config, clock: Clock, logger: Logger): SessionStore {

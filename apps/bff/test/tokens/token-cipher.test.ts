@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTokenCipher, parseEncryptionKeys, TokenCipherError } from '../../src/session/token-cipher.ts';
+import { parseEncryptionKeys } from '../../src/config/encryption-keys.ts';
+import { createTokenCipher, TokenCipherError } from '../../src/tokens/token-cipher.ts';
 
 const keyA = { id: 'key-a', key: randomBytes(32) };
 const keyB = { id: 'key_b', key: randomBytes(32) };

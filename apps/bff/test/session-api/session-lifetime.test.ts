@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFileStore } from '../../src/session/file-store.ts';
+import { createFileStore } from '../../src/store/file-store.ts';
 import { storeKeyFor } from '../../src/session/keys.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';

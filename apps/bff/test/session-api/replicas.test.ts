@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBffProcess, type BffProcess } from '../support/bff-process.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { sparePort } from '../support/redis-server.ts';
-import { deleteUnder, sharedAdmin, closeSharedAdmin, REDIS_URL } from '../session/redis-helpers.ts';
+import { deleteUnder, sharedAdmin, closeSharedAdmin, REDIS_URL } from '../store/redis-helpers.ts';
 
 /**
  * Two real BFF processes sharing one Redis, as behind a load balancer: a session made by one is honoured,

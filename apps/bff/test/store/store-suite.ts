@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newSessionId, newTransactionId, storeKeyFor } from '../../src/session/keys.ts';
-import type { Clock, LoginTransaction, SessionStore, StoredSession } from '../../src/session/store.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { LoginTransaction, SessionStore, StoredSession } from '../../src/store/store.ts';
 
 /** What a store factory hands the suite. */
 export interface StoreHarness {
