@@ -343,6 +343,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const indexKey = (provider: string, sub: string): string => `${keyPrefix}u:${provider}:${sub}`;
   const sidIndexKey = (provider: string, sid: string): string => `${keyPrefix}x:${provider}:${sid}`;
   const txKey = (id: string): string => `${keyPrefix}t:${id}`;
+  /** The live sessions an index (`ix` by user, `sx` by provider session) names, oldest first. */
+  const listIndexed = (index: string, tag: 'ix' | 'sx', belongs: (session: StoredSession) => boolean) =>
+    run(async () =>
+      decodeList(await scripts.gatehouseSessionListBuffer(index, clock(), sessionPrefix, tag), belongs),
+    );
   const lockKey = (name: string): string => `${keyPrefix}l:${name}`;
 
   const writeArgs = (key: string, session: StoredSession, now: number): Array<string | number | Buffer> => {
@@ -403,27 +408,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       }),
 
     listByUser: (provider, sub) =>
-      run(async () => {
-        const flat = await scripts.gatehouseSessionListBuffer(
-          indexKey(provider, sub),
-          clock(),
-          sessionPrefix,
-          'ix',
-        );
-        // Defence in depth: the index only ever holds this user's sessions.
-        return decodeList(flat, (s) => s.provider === provider && s.user.sub === sub);
-      }),
+      // Defence in depth: the index only ever holds this user's sessions.
+      listIndexed(indexKey(provider, sub), 'ix', (s) => s.provider === provider && s.user.sub === sub),
 
     listBySid: (provider, sid) =>
-      run(async () => {
-        const flat = await scripts.gatehouseSessionListBuffer(
-          sidIndexKey(provider, sid),
-          clock(),
-          sessionPrefix,
-          'sx',
-        );
-        return decodeList(flat, (s) => s.provider === provider && s.sid === sid);
-      }),
+      listIndexed(sidIndexKey(provider, sid), 'sx', (s) => s.provider === provider && s.sid === sid),
 
     putTransaction: (id, tx: LoginTransaction, expiresAt) =>
       run(async () => {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { CodedError } from '@gatehouse/shared/server';
 import { decodeBase64url } from '../security/base64url.ts';
 
 /**
@@ -29,15 +30,8 @@ export interface TokenCipher {
 
 export type TokenCipherErrorCode = 'invalid_key' | 'malformed' | 'unknown_key' | 'authentication_failed';
 
-export class TokenCipherError extends Error {
-  override readonly name = 'TokenCipherError';
-  constructor(
-    readonly code: TokenCipherErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+export class TokenCipherError extends CodedError<TokenCipherErrorCode> {
+  override name = 'TokenCipherError';
 }
 
 const VERSION = 'v1';

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
-import type { AppDeps } from '../deps.ts';
-import { HttpError, providerUnavailable } from '../http/errors.ts';
+import type { SignInDeps } from '../sign-in/sign-in-deps.ts';
+import { providerUnavailable, sessionEnded, SignInError } from '../sign-in/sign-in-error.ts';
 import type { StoredSession } from '../store/store.ts';
 import type { ResourceToken, TokenSet } from './token-set.ts';
 import { openTokens, sealTokens, tokenSetFrom } from './sealed-tokens.ts';
@@ -28,21 +28,21 @@ function isTransient(error: unknown): boolean {
   return cause instanceof Response && cause.status >= 500;
 }
 
-const sessionEnded = (): HttpError =>
-  new HttpError(401, 'unauthenticated', 'Your session has ended. Sign in again.');
-
 /**
  * Hands out access tokens for a session, refreshing them shortly before they expire — exactly once per
  * session however many requests arrive together: one in-process flight per session, and a lease in the store
  * across replicas, after which the session is re-read (another replica may have refreshed it already).
  *
  * A refresh the provider refuses (`invalid_grant`, a refreshed ID token for another `iss` or `sub`) ends the
- * session: 401. A provider that is down or slow keeps the session and answers 503.
+ * session (`SignInError` `session_ended`). A provider that is down or slow keeps the session
+ * (`provider_unavailable`, or `refresh_pending` while another replica's refresh takes too long).
  */
 export class TokenService {
   private readonly inFlight = new Map<string, Promise<TokenSet>>();
 
-  constructor(private readonly deps: AppDeps) {}
+  constructor(
+    private readonly deps: Pick<SignInDeps, 'store' | 'providers' | 'cipher' | 'clock' | 'logger'>,
+  ) {}
 
   /** The session's access token — for `resource` (RFC 8707) when given — fresh for at least 30 s. */
   async accessToken(key: string, session: StoredSession, resource?: string): Promise<string> {
@@ -97,7 +97,7 @@ export class TokenService {
       const tokens = this.open(session);
       if (!this.needsRefresh(tokens, resource)) return tokens;
       if (performance.now() > giveUpAt)
-        throw new HttpError(503, 'provider_unavailable', 'Token refresh is taking too long.');
+        throw new SignInError('refresh_pending', 'Token refresh is taking too long.');
     }
   }
 

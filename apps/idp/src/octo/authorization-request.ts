@@ -1,5 +1,5 @@
 import type { ClientRegistry, OAuth2Client } from './clients.ts';
-import { single } from './form.ts';
+import { single } from '../form.ts';
 import { CODE_CHALLENGE } from './pkce.ts';
 
 /**

@@ -10,7 +10,7 @@ import {
   type ParsedAuthorizationRequest,
 } from './authorization-request.ts';
 import type { ClientRegistry } from './clients.ts';
-import { readForm } from './form.ts';
+import { readForm } from '../form.ts';
 import type { GrantStore } from './grants.ts';
 import { octoLoginPage, octoMessagePage } from './pages.ts';
 

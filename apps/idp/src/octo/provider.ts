@@ -1,11 +1,10 @@
-import { listen } from '@gatehouse/shared/server';
+import { listen, ServiceError } from '@gatehouse/shared/server';
 import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
 import { demoUsers, UserDirectory, type DemoUser } from '../users.ts';
 import { authorizePage, send, SESSION_PATH, signIn } from './authorize.ts';
 import { ClientRegistry, type OAuth2Client } from './clients.ts';
-import { FormError } from './form.ts';
 import { GrantStore } from './grants.ts';
 import { octoMessagePage } from './pages.ts';
 import { accessToken } from './token.ts';
@@ -93,7 +92,7 @@ export function createOAuth2Provider(options: Omit<StartOAuth2ProviderOptions, '
     try {
       await route.handle(ctx);
     } catch (error) {
-      if (error instanceof FormError) return fail(error.status, 'Request refused', error.message);
+      if (error instanceof ServiceError) return fail(error.status, 'Request refused', error.message);
       logger.error({ err: error, path: ctx.path }, 'octo: request failed');
       fail(500, 'Something went wrong', 'The request could not be completed.');
     }

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { ClientRegistry, OAuth2Client } from './clients.ts';
-import { readForm, single } from './form.ts';
+import { readForm, single } from '../form.ts';
 import type { GrantStore } from './grants.ts';
 import { verifyPkce } from './pkce.ts';
 

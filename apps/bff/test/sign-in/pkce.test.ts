@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { newLoginSecrets, pkceChallengeS256 } from '../../src/auth/pkce.ts';
+import { newLoginSecrets, pkceChallengeS256 } from '../../src/sign-in/pkce.ts';
 
 describe('PKCE with node:crypto', () => {
   it('computes the S256 challenge of RFC 7636, appendix B', () => {
