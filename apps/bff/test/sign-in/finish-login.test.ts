@@ -46,7 +46,12 @@ describe('finishLogin, without HTTP', () => {
       browserBinding: 'c'.repeat(43),
       userAgent: null,
     });
-    expect(outcome).toMatchObject({ ok: false, code: 'login_failed', provider: 'mock' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      code: 'login_failed',
+      provider: 'mock',
+      reason: 'the transaction belongs to another browser',
+    });
     expect(outcome.returnTo.href).toBe(`${SPA}/?error=login_failed`);
     expect(mockOp().requests).not.toContain('/token');
   });
