@@ -1,3 +1,5 @@
+import { ServiceError } from '@gatehouse/shared/server';
+
 /**
  * The API's one error family: handlers throw these, `error-handler.ts` answers them as
  * `{"error": "<code>", "message": "<human text>"}` in one place.
@@ -14,16 +16,8 @@ export type ApiErrorCode =
   | 'temporarily_unavailable'
   | 'server_error';
 
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+export class ApiError extends ServiceError<ApiErrorCode> {
+  override name = 'ApiError';
 }
 
 /** RFC 6750 §3: every refused token gets the same challenge; the reason stays in the JSON body. */

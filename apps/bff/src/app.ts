@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { getSession } from './api/session.ts';
-import { listSessions, revokeAllSessions, revokeSession } from './api/sessions.ts';
-import { requireSession, type SessionState } from './api/require-session.ts';
+import { getSession } from './session-api/session.ts';
+import { listSessions, revokeAllSessions, revokeSession } from './session-api/sessions.ts';
+import { requireSession, type SessionState } from './session-api/require-session.ts';
 import { backchannelLogout } from './auth/backchannel-logout.ts';
 import { callback } from './auth/callback.ts';
 import { login } from './auth/login.ts';
@@ -19,7 +19,7 @@ import { rateLimit } from './security/rate-limit.ts';
 import { requireCsrf } from './security/request-guard.ts';
 import { proxy } from './proxy/proxy.ts';
 import { sessionCookie } from './session/session-cookie.ts';
-import { TokenService } from './session/token-service.ts';
+import { TokenService } from './tokens/token-service.ts';
 
 /** Builds the BFF from explicit dependencies. It does not listen: `server.ts` does, tests call `app.callback()`. */
 export function createApp(deps: AppDeps): Koa {

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import type { SignInRefusals } from './auth/sign-in-refusals.ts';
+import type { SignInRefusals } from './sign-in/sign-in-refusals.ts';
 import type { Config } from './config/env.ts';
 import type { ApiConfig } from './config/providers-file.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
-import type { TokenCipher } from './session/token-cipher.ts';
-import type { Clock, SessionStore } from './session/store.ts';
+import type { TokenCipher } from './tokens/token-cipher.ts';
+import type { Clock } from './clock.ts';
+import type { SessionStore } from './store/store.ts';
 
 /** Everything `createApp` is built from. `server.ts` wires the real ones; tests bring their own. */
 export interface AppDeps {

@@ -1,15 +1,15 @@
 import { createServer } from 'node:http';
 import { register } from 'prom-client';
 import { createApp } from './app.ts';
-import { signInRefusalCounter } from './auth/sign-in-refusals.ts';
+import { signInRefusalCounter } from './sign-in/sign-in-refusals.ts';
 import { resolveEncryptionKeys } from './config/encryption-keys.ts';
 import { ConfigError, parseConfig } from './config/env.ts';
 import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
 import { ProviderRegistry } from './providers/provider.ts';
-import { createStore } from './session/create-store.ts';
-import { createTokenCipher } from './session/token-cipher.ts';
+import { createStore } from './store/create-store.ts';
+import { createTokenCipher } from './tokens/token-cipher.ts';
 
 function start(): void {
   const config = parseConfig(process.env);

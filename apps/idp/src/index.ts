@@ -19,7 +19,7 @@ export {
   type OctoUser,
   type RunningOAuth2Provider,
   type StartOAuth2ProviderOptions,
-} from './oauth2/index.ts';
+} from './octo/index.ts';
 export {
   demoUsers,
   loadUsersFile,

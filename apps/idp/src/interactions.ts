@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import { ServiceError } from '@gatehouse/shared/server';
 import type { Context, Middleware, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type Interaction, type InteractionResults } from 'oidc-provider';
 import type { Logger } from 'pino';
+import { readForm, type FormMessages } from './form.ts';
 import type { Page } from './html.ts';
 import { INVALID_CREDENTIALS, loginPage, messagePage } from './pages.ts';
 import type { UserDirectory } from './users.ts';
@@ -18,7 +19,6 @@ import type { UserDirectory } from './users.ts';
  */
 
 const PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/;
-const MAX_FORM_BYTES = 16 * 1024;
 
 export interface InteractionDeps {
   provider: Provider;
@@ -26,14 +26,12 @@ export interface InteractionDeps {
   logger: Logger;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const FORM_MESSAGES: FormMessages = {
+  wrongType: 'The sign-in form must be submitted as a form.',
+  tooLarge: 'The submitted form is too large.',
+};
+
+const refused = (message: string): ServiceError => new ServiceError(400, 'invalid_request', message);
 
 export function interactionRoutes({ provider, users, logger }: InteractionDeps): Middleware {
   function send(ctx: Context, status: number, page: Page): void {
@@ -106,9 +104,8 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
   }
 
   async function login(ctx: Context, interaction: Interaction): Promise<void> {
-    if (interaction.prompt.name !== 'login')
-      throw new HttpError(400, 'This sign-in step is already complete.');
-    const form = await readForm(ctx.req);
+    if (interaction.prompt.name !== 'login') throw refused('This sign-in step is already complete.');
+    const form = await readForm(ctx.req, FORM_MESSAGES);
     const username = (form.get('username') ?? '').trim();
     const password = form.get('password') ?? '';
     const user = username && password ? users.authenticate(username, password) : undefined;
@@ -145,7 +142,7 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
       if (isLogin) await login(ctx, interaction);
       else if (interaction.prompt.name === 'login') await showLogin(ctx, interaction);
       else if (interaction.prompt.name === 'consent') await grantConsent(ctx, interaction);
-      else throw new HttpError(400, `Unsupported interaction "${interaction.prompt.name}".`);
+      else throw refused(`Unsupported interaction "${interaction.prompt.name}".`);
     } catch (error) {
       if (error instanceof errors.SessionNotFound) {
         send(
@@ -156,7 +153,7 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
             'This sign-in request is no longer valid. Go back to the application and sign in again.',
           ),
         );
-      } else if (error instanceof HttpError) {
+      } else if (error instanceof ServiceError) {
         send(ctx, error.status, messagePage('Request refused', error.message));
       } else {
         logger.error({ err: error, uid }, 'dev IdP: interaction failed');
@@ -168,22 +165,4 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-/** Reads a small `application/x-www-form-urlencoded` body; the sign-in form is the only thing posted here. */
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new HttpError(415, 'The sign-in form must be submitted as a form.');
-  }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_FORM_BYTES) throw new HttpError(413, 'The submitted form is too large.');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new HttpError(413, 'The submitted form is too large.');
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }

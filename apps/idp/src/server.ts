@@ -1,3 +1,4 @@
+import { startedOrExit, stopOnSignals } from '@gatehouse/shared/server';
 import { pino } from 'pino';
 import {
   ConfigError,
@@ -7,7 +8,7 @@ import {
   type IdpConfig,
   type OAuth2ProviderConfig,
 } from './config.ts';
-import { startOAuth2Provider, type RunningOAuth2Provider } from './oauth2/index.ts';
+import { startOAuth2Provider, type RunningOAuth2Provider } from './octo/index.ts';
 import { startIdp } from './start.ts';
 import { demoUsers, loadUsersFile } from './users.ts';
 
@@ -37,23 +38,20 @@ if (config.usersFile) {
 }
 
 const client = firstPartyClient(config);
-const idp = await startIdp({
-  port: config.port,
-  issuer: config.issuer,
-  clients: [client],
-  users,
-  accessTokenTtl: config.accessTokenTtl,
-  apiAudience: config.apiAudience,
-  logger,
-}).catch((error: unknown) => {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES') {
-    logger.fatal(`cannot listen on port ${config.port} (${code}); set IDP_PORT to a free port`);
-  } else {
-    logger.fatal({ err: error }, 'dev IdP failed to start');
-  }
-  process.exit(1);
-});
+const service = { name: 'dev IdP', logger };
+const idp = await startedOrExit(
+  startIdp({
+    port: config.port,
+    issuer: config.issuer,
+    clients: [client],
+    users,
+    accessTokenTtl: config.accessTokenTtl,
+    apiAudience: config.apiAudience,
+    logger,
+  }),
+  service,
+  { value: config.port, variable: 'IDP_PORT' },
+);
 
 logger.warn(
   'This is the DEVELOPMENT identity provider: demo users, in-memory state, keys that change on restart. Do not use it in production.',
@@ -115,21 +113,4 @@ if (oauth2Config.port !== null) {
   }
 }
 
-let stopping = false;
-async function stop(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'dev IdP stopping');
-  // Do not let a stuck connection keep the process alive forever.
-  setTimeout(() => process.exit(1), 5000).unref();
-  try {
-    await Promise.all([idp.close(), octo?.close()]);
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, 'dev IdP: error while stopping');
-    process.exit(1);
-  }
-}
-
-process.once('SIGINT', (signal) => void stop(signal));
-process.once('SIGTERM', (signal) => void stop(signal));
+stopOnSignals(service, () => Promise.all([idp.close(), octo?.close()]));

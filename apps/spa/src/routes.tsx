@@ -1,47 +1,24 @@
-import type { SessionInfo, SessionSummary } from '@gatehouse/shared';
+import type { SessionInfo } from '@gatehouse/shared';
 import { redirect, type RouteObject } from 'react-router-dom';
 import { BffError, isUnauthenticated, type BffClient } from './api/bff.ts';
 import { browser } from './lib/browser.ts';
 import { AppContext, createProviderCache, createSessionStore, type AppServices } from './lib/app-context.ts';
 import { loginSucceeded, mayRedirectToLogin } from './lib/login-redirect.ts';
+import {
+  isSignInRequired,
+  messageOf,
+  type DashboardData,
+  type HomeData,
+  type RootData,
+  type SessionsData,
+  type SignInRequired,
+} from './lib/route-data.ts';
 import { Layout, Loading } from './pages/Layout.tsx';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { SessionsPage } from './pages/SessionsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
-
-export interface RootData {
-  session: SessionInfo | null;
-  /** Set when the BFF could not be asked (unreachable, failing): the app still renders, signed out. */
-  unavailable: string | null;
-}
-
-export interface HomeData {
-  providers: { name: string; label: string; available: boolean }[];
-  providersError: string | null;
-}
-
-/** A protected route without a session: the browser is on its way to the login (or a loop was stopped). */
-export interface SignInRequired {
-  signIn: 'redirecting' | 'loop';
-  loginUrl: string;
-}
-
-export type DashboardData = SignInRequired | { session: SessionInfo; providerLabel: string | null };
-
-export type SessionsData =
-  | SignInRequired
-  | { sessions: SessionSummary[]; unavailable?: never }
-  | { unavailable: true; sessions?: never };
-
-export function isSignInRequired(data: object): data is SignInRequired {
-  return 'signIn' in data;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof BffError ? error.message : 'Something went wrong. Please try again.';
-}
 
 export function createRoutes(client: BffClient): RouteObject[] {
   const services: AppServices = {

@@ -12,12 +12,11 @@ export { createLogger } from '../../../apps/bff/src/logger.ts';
 export { ProviderRegistry } from '../../../apps/bff/src/providers/provider.ts';
 export { NO_STORE_HEADERS, securityHeaderList } from '../../../apps/bff/src/security/headers.ts';
 export { csrfRefusal } from '../../../apps/bff/src/security/request-guard.ts';
-export { hashBinding } from '../../../apps/bff/src/auth/browser-binding.ts';
-export { newLoginSecrets, pkceChallengeS256 } from '../../../apps/bff/src/auth/pkce.ts';
-export { safeReturnTo } from '../../../apps/bff/src/security/return-to.ts';
-export { createStore } from '../../../apps/bff/src/session/create-store.ts';
-export { createMemoryStore } from '../../../apps/bff/src/session/memory-store.ts';
-export { createRedisStore } from '../../../apps/bff/src/session/redis-store.ts';
+export { hashBinding } from '../../../apps/bff/src/sign-in/binding-hash.ts';
+export { beginLogin } from '../../../apps/bff/src/sign-in/begin-login.ts';
+export { createStore } from '../../../apps/bff/src/store/create-store.ts';
+export { createMemoryStore } from '../../../apps/bff/src/store/memory-store.ts';
+export { createRedisStore } from '../../../apps/bff/src/store/redis-store.ts';
 export {
   isWellFormedSessionId,
   newSessionId,
@@ -30,7 +29,7 @@ export {
   toSessionInfo,
   type LifetimePolicy,
 } from '../../../apps/bff/src/session/lifetime.ts';
-export type { SessionStore, StoredSession } from '../../../apps/bff/src/session/store.ts';
-export { createTokenCipher, type TokenCipher } from '../../../apps/bff/src/session/token-cipher.ts';
-export type { TokenSet } from '../../../apps/bff/src/session/token-set.ts';
-export { sealTokens } from '../../../apps/bff/src/session/tokens.ts';
+export type { SessionStore, StoredSession } from '../../../apps/bff/src/store/store.ts';
+export { createTokenCipher, type TokenCipher } from '../../../apps/bff/src/tokens/token-cipher.ts';
+export type { TokenSet } from '../../../apps/bff/src/tokens/token-set.ts';
+export { sealTokens } from '../../../apps/bff/src/tokens/sealed-tokens.ts';

@@ -1,23 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import * as oidc from 'openid-client';
 import {
+  beginLogin,
+  createLogger,
   createMemoryStore,
-  hashBinding,
-  newLoginSecrets,
-  newTransactionId,
-  pkceChallengeS256,
-  safeReturnTo,
+  createTokenCipher,
+  ProviderRegistry,
 } from '../gatehouse/bff.ts';
 import { CLIENT_ID, CLIENT_SECRET, PROVIDER_NAME, SCOPES, SPA_ORIGIN } from '../fixtures/oidc.ts';
 import { childOptions, listenOnLoopback, serveParent } from './child.ts';
 import { cookieValue, gatehouseHeaders, referenceConfig } from './frameworkless.ts';
 
 /**
- * A reference, not a product: `GET /auth/login` answered with no framework at all — node:http, then Gatehouse's
- * own framework-free pieces (the CSPRNG secrets, the PKCE challenge, the browser-binding hash, the memory
- * store's transaction, openid-client's authorization URL, every header Gatehouse sends). It leaves out the
- * rate limiter, so it is, if anything, faster than the route can be.
+ * A reference, not a product: `GET /auth/login` answered with no framework at all — node:http calling the
+ * sign-in core's `beginLogin` (the BFF's own code: secrets, PKCE, browser binding, the memory store's
+ * transaction, the authorization URL) and sending every header Gatehouse sends. It leaves out the rate limiter,
+ * so it is, if anything, faster than the route can be.
  */
 export interface FrameworklessLoginOptions {
   /** The local OpenID provider: its `/authorize` is where the redirect goes. */
@@ -31,15 +29,37 @@ const WELL_FORMED = /^[A-Za-z0-9_-]{43}$/;
 const TTL_MS = config.loginTransactionTtlMs;
 const { issuer } = childOptions<FrameworklessLoginOptions>();
 const clock = (): number => Date.now();
+const logger = createLogger('warn');
 const store = createMemoryStore({ clock });
-const configuration = new oidc.Configuration(
-  { issuer, authorization_endpoint: `${issuer}/authorize` },
-  CLIENT_ID,
-  CLIENT_SECRET,
+const providers = ProviderRegistry.create(
+  [
+    {
+      name: PROVIDER_NAME,
+      issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      scopes: SCOPES,
+      // The local provider is http on loopback, as the BFF's own provider configuration allows for it.
+      allowInsecureHttp: true,
+    },
+  ],
+  { logger },
 );
-// The local provider is http on loopback, as the BFF's own provider configuration allows for it.
-oidc.allowInsecureRequests(configuration);
-const redirectUri = `${config.publicUrl}/auth/callback`;
+await providers.warmUp();
+const deps = {
+  store,
+  providers,
+  // beginLogin seals nothing: a throwaway key satisfies the type.
+  cipher: createTokenCipher([{ id: 'bench', key: randomBytes(32) }]),
+  clock,
+  providerClock: clock,
+  logger,
+  policy: {
+    redirectUri: `${config.publicUrl}/auth/callback`,
+    transactionTtlMs: TTL_MS,
+    session: config.session,
+  },
+};
 
 function bindingFrom(cookie: string | undefined): string {
   const value = cookieValue(cookie, BINDING_COOKIE);
@@ -53,39 +73,20 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     res.writeHead(400, headers).end();
     return;
   }
-  const state = newTransactionId();
-  const { codeVerifier, nonce } = newLoginSecrets();
-  const binding = bindingFrom(req.headers.cookie);
-  const now = clock();
-  store
-    .putTransaction(
-      state,
-      {
-        provider: PROVIDER_NAME,
-        browserBinding: hashBinding(binding),
-        codeVerifier,
-        nonce,
-        returnTo: `${SPA_ORIGIN}${safeReturnTo(url.searchParams.get('returnTo') ?? undefined)}`,
-        createdAt: now,
-      },
-      now + TTL_MS,
-    )
-    .then(() => {
-      const location = oidc.buildAuthorizationUrl(configuration, {
-        redirect_uri: redirectUri,
-        response_type: 'code',
-        code_challenge: pkceChallengeS256(codeVerifier),
-        code_challenge_method: 'S256',
-        state,
-        scope: SCOPES.join(' '),
-        nonce,
-      });
-      const expires = new Date(now + TTL_MS).toUTCString();
+  let binding = '';
+  beginLogin(deps, {
+    provider: PROVIDER_NAME,
+    spaOrigin: SPA_ORIGIN,
+    returnTo: url.searchParams.get('returnTo') ?? undefined,
+    browserBinding: () => (binding = bindingFrom(req.headers.cookie)),
+  })
+    .then(({ redirectUrl, transaction }) => {
+      const expires = new Date(transaction.createdAt + TTL_MS).toUTCString();
       headers.push(
         'Set-Cookie',
         `${BINDING_COOKIE}=${binding}; path=/; expires=${expires}; samesite=lax; secure; httponly`,
         'Location',
-        location.href,
+        redirectUrl.href,
         'Content-Length',
         '0',
       );

@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ParameterizedContext } from 'koa';
 
 /**
@@ -13,8 +13,6 @@ export interface BindingCookieOptions {
 }
 
 const WELL_FORMED = /^[A-Za-z0-9_-]{43}$/;
-
-export const hashBinding = (value: string): string => hash('sha256', value, 'base64url');
 
 export function readBrowserBinding(ctx: ParameterizedContext, options: BindingCookieOptions): string | null {
   const value = ctx.cookies.get(options.name);

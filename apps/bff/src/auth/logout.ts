@@ -3,9 +3,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
 import { currentSession } from '../session/session-cookie.ts';
-import type { StoredSession } from '../session/store.ts';
-import { openTokens } from '../session/tokens.ts';
-import { revokeAtProvider } from './token-revocation.ts';
+import { logout as endSignIn } from '../sign-in/logout.ts';
 
 /**
  * `POST /auth/logout`: the session is destroyed in the store and its cookie cleared before anything else can
@@ -13,37 +11,14 @@ import { revokeAtProvider } from './token-revocation.ts';
  * where there is one, else the SPA's home.
  */
 export function logout(deps: AppDeps): Middleware {
-  const { config } = deps;
   return async (ctx) => {
-    const home = `${spaOriginFor(ctx, config.spaOrigins)}/`;
+    const home = `${spaOriginFor(ctx, deps.config.spaOrigins)}/`;
     const current = currentSession(ctx);
     // Gone from the store before the provider hears of it (koa-session's own destroy follows, a no-op).
     if (current) await deps.store.destroy(current.key);
     ctx.session = null;
-    if (current) void revokeAtProvider(deps, current.session);
-    const body: LogoutResponse = {
-      redirectTo: current ? await endSessionUrl(deps, current.session, home) : home,
-    };
+    const ended = current ? await endSignIn(deps, current.session, home) : {};
+    const body: LogoutResponse = { redirectTo: ended.endSessionUrl ?? home };
     ctx.body = body;
   };
-}
-
-async function endSessionUrl(deps: AppDeps, session: StoredSession, home: string): Promise<string> {
-  const provider = deps.providers.get(session.provider);
-  if (!provider) return home;
-  try {
-    const configuration = await provider.getConfiguration();
-    const endpoint = provider.endSessionEndpoint(configuration);
-    if (!endpoint) return home;
-    const url = new URL(endpoint);
-    const { idToken } = openTokens(deps.cipher, session.tokens, session.provider, session.user.sub);
-    if (idToken) url.searchParams.set('id_token_hint', idToken);
-    url.searchParams.set('post_logout_redirect_uri', home);
-    url.searchParams.set('client_id', provider.config.clientId);
-    return url.href;
-  } catch (error) {
-    // The local session is gone already; a provider we cannot reach only means no single sign-out there.
-    deps.logger.warn({ provider: session.provider, errorName: (error as Error).name }, 'no end-session URL');
-    return home;
-  }
 }

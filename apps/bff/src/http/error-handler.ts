@@ -1,8 +1,10 @@
 import type { Middleware } from 'koa';
 import type { ErrorBody, ErrorCode } from '@gatehouse/shared';
 import type { Logger } from 'pino';
-import { StoreUnavailableError } from '../session/store.ts';
+import { SignInError } from '../sign-in/sign-in-error.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 import { HttpError, storeUnavailable } from './errors.ts';
+import { httpErrorFor } from './sign-in-errors.ts';
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'invalid_request',
@@ -25,6 +27,7 @@ function clientStatusOf(error: unknown): number | undefined {
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof StoreUnavailableError) return storeUnavailable();
+  if (error instanceof SignInError) return httpErrorFor(error);
   const status = clientStatusOf(error);
   if (status !== undefined) {
     const code = CODE_BY_STATUS[status] ?? 'invalid_request';

@@ -1,19 +1,12 @@
 import type { ErrorCode } from '@gatehouse/shared';
+import { ServiceError } from '@gatehouse/shared/server';
 
 /**
  * The BFF's one error family. Handlers throw these; `http/error-handler.ts` turns them into
  * `{"error", "message"}` in one place. `expose` false means the message is for logs only.
  */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+export class HttpError extends ServiceError<ErrorCode> {
+  override name = 'HttpError';
   get expose(): boolean {
     return this.status < 500 || this.status === 503 || this.status === 502 || this.status === 504;
   }
@@ -27,8 +20,4 @@ export const notFound = (message = 'Not found.'): HttpError => new HttpError(404
 export const storeUnavailable = (): HttpError =>
   new HttpError(503, 'store_unavailable', 'The session store is unavailable. Try again shortly.', {
     'Retry-After': '1',
-  });
-export const providerUnavailable = (name: string): HttpError =>
-  new HttpError(503, 'provider_unavailable', `The identity provider "${name}" is unavailable right now.`, {
-    'Retry-After': '5',
   });

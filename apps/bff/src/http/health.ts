@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { SessionStore } from '../session/store.ts';
+import type { SessionStore } from '../store/store.ts';
 import { storeUnavailable } from './errors.ts';
 
 export const healthz: Middleware = (ctx) => {

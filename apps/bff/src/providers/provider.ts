@@ -3,7 +3,10 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { ClaimsMapping, ProviderConfig } from '../config/providers-file.ts';
 import { isLoopback } from '../config/providers-file.ts';
-import { providerUnavailable } from '../http/errors.ts';
+import { providerUnavailable } from '../sign-in/sign-in-error.ts';
+import { openIdConnect } from './openid-connect.ts';
+import { plainOAuth2 } from './plain-oauth2.ts';
+import type { GrantedTokens, LoadedUser, ProviderKind } from './provider-kind.ts';
 import { verifyCompactSignature } from './id-token-signature.ts';
 import { createProviderFetch } from './provider-fetch.ts';
 
@@ -28,7 +31,7 @@ const DEFAULT_CLAIMS: ClaimsMapping = { sub: 'sub', name: 'name', email: 'email'
 export class Provider {
   readonly name: string;
   readonly label: string;
-  readonly kind: 'oidc' | 'oauth2';
+  readonly kind: ProviderKind;
   readonly scopes: string[];
   readonly authorizationParams: Record<string, string>;
   readonly claims: ClaimsMapping;
@@ -48,8 +51,8 @@ export class Provider {
   ) {
     this.name = config.name;
     this.label = config.label ?? config.name;
-    this.kind = config.issuer ? 'oidc' : 'oauth2';
-    this.scopes = config.scopes ?? (this.kind === 'oidc' ? ['openid', 'profile', 'email'] : []);
+    this.kind = config.issuer ? openIdConnect : plainOAuth2;
+    this.scopes = config.scopes ?? [...this.kind.defaultScopes];
     this.authorizationParams = config.authorizationParams ?? {};
     this.claims = config.claims ?? DEFAULT_CLAIMS;
     this.userinfoEndpoint = config.userinfoEndpoint;
@@ -149,39 +152,19 @@ export class Provider {
     };
     const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
     try {
-      let configuration: oidc.Configuration;
-      if (config.issuer) {
-        const issuer = new URL(config.issuer);
-        // No `enableNonRepudiationChecks`: ID token signatures are checked by `verifyIdTokenSignature`.
-        const execute: Array<(configuration: oidc.Configuration) => void> = [];
-        // http is accepted only for a loopback issuer that the operator marked as such (the dev IdP).
-        if (this.insecureHttpAllowed()) execute.push(oidc.allowInsecureRequests);
-        configuration = await oidc.discovery(issuer, config.clientId, metadata, auth, {
-          execute,
-          [oidc.customFetch]: this.fetch,
-          // Discovery runs once: its own timeout is cheap here (and 0 would mean "abort at once" to it).
-          timeout: options.timeoutSeconds ?? 10,
-        });
-      } else {
-        configuration = new oidc.Configuration(
-          {
-            issuer: new URL(config.authorizationEndpoint!).origin,
-            authorization_endpoint: config.authorizationEndpoint,
-            token_endpoint: config.tokenEndpoint,
-            userinfo_endpoint: config.userinfoEndpoint,
-            ...(config.endSessionEndpoint ? { end_session_endpoint: config.endSessionEndpoint } : {}),
-          },
-          config.clientId,
-          metadata,
-          auth,
-        );
-        if (config.allowInsecureHttp) oidc.allowInsecureRequests(configuration);
-      }
+      const configuration = await this.kind.configure({
+        config,
+        metadata,
+        auth,
+        fetch: this.fetch,
+        timeoutSeconds: options.timeoutSeconds ?? 10,
+        insecureHttpAllowed: this.insecureHttpAllowed(),
+      });
       configuration[oidc.customFetch] = this.fetch;
       configuration.timeout = this.clientTimeoutSeconds;
       this.metadata = Object.freeze(configuration.serverMetadata());
       this.configuration = configuration;
-      options.logger.info({ provider: this.name, kind: this.kind }, 'provider ready');
+      options.logger.info({ provider: this.name, kind: this.kind.name }, 'provider ready');
       return configuration;
     } catch (error) {
       this.lastFailureAt = options.now?.() ?? Date.now();
@@ -194,6 +177,12 @@ export class Provider {
       );
       throw error;
     }
+  }
+
+  /** The user behind a token response, as this provider's kind learns it. */
+  loadUser(configuration: oidc.Configuration, tokens: GrantedTokens): Promise<LoadedUser> {
+    const { config, claims } = this;
+    return this.kind.loadUser({ configuration, metadata: this.serverMetadata(), config, claims, tokens });
   }
 
   /** The RP-initiated logout endpoint, when the provider has one. */

@@ -1,6 +1,6 @@
-import { unmetClaim } from '../auth/claim-match.ts';
+import { unmetClaim } from '../sign-in/claim-match.ts';
 import type { ApiConfig } from '../config/providers-file.ts';
-import type { StoredSession } from '../session/store.ts';
+import type { StoredSession } from '../store/store.ts';
 
 /**
  * Why the session may not call the API (its `require`), or null when it may. Read from the claims the session

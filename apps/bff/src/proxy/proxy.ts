@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
 import { Agent, errors as undiciErrors, stream } from 'undici';
-import type { SessionState } from '../api/require-session.ts';
+import type { SessionState } from '../session-api/require-session.ts';
 import type { ApiConfig } from '../config/providers-file.ts';
 import type { AppDeps } from '../deps.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
-import type { TokenService } from '../session/token-service.ts';
+import type { TokenService } from '../tokens/token-service.ts';
 import { requirementProblem } from './api-requirements.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { HttpError } from '../http/errors.ts';
-import type { Clock } from '../session/store.ts';
+import type { Clock } from '../clock.ts';
 
 export interface RateLimitOptions {
   /** Names the bucket family, so two limited routes never share counts (`login`, `callback`). */

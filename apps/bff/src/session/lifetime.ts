@@ -1,6 +1,6 @@
 import type { SessionClaims, SessionInfo, UserInfo } from '@gatehouse/shared';
 import { isoTime } from './iso-time.ts';
-import type { SessionIdleUpdate, StoredSession } from './store.ts';
+import type { SessionIdleUpdate, StoredSession } from '../store/store.ts';
 
 export interface LifetimePolicy {
   idleTimeoutMs: number;

@@ -3,7 +3,7 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import createSession from 'koa-session';
 import type { Config } from '../config/env.ts';
 import { isWellFormedSessionId, newSessionId, storeKeyFor } from './keys.ts';
-import type { SessionStore, StoredSession } from './store.ts';
+import type { SessionStore, StoredSession } from '../store/store.ts';
 
 /**
  * koa-session over our `SessionStore`: the cookie carries only an opaque 256-bit id; the store is keyed by its

@@ -1,6 +1,6 @@
 import { CookieJar as IdpCookieJar, signOutAtIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTokens } from '../../src/session/tokens.ts';
+import { openTokens } from '../../src/tokens/sealed-tokens.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, SPA_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 

@@ -1,8 +1,8 @@
 import { startIdp } from '@gatehouse/idp';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenSet } from '../../src/session/token-set.ts';
-import { openTokens } from '../../src/session/tokens.ts';
+import type { TokenSet } from '../../src/tokens/token-set.ts';
+import { openTokens } from '../../src/tokens/sealed-tokens.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, idpClient, startHarness, type Harness } from '../support/harness.ts';
 import { sparePort } from '../support/redis-server.ts';

@@ -1,7 +1,7 @@
 import { signInAtIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKeyFor } from '../../src/session/keys.ts';
-import { openTokens } from '../../src/session/tokens.ts';
+import { openTokens } from '../../src/tokens/sealed-tokens.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
 

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/env.ts';
 import { newSessionId, storeKeyFor } from '../../src/session/keys.ts';
-import { createMemoryStore } from '../../src/session/memory-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { currentSession, sessionCookie } from '../../src/session/session-cookie.ts';
 import { storedSession } from '../support/sessions.ts';
 

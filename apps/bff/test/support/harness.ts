@@ -11,9 +11,9 @@ import type { AppDeps } from '../../src/deps.ts';
 import { answerClientError } from '../../src/http/client-error.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ProviderRegistry } from '../../src/providers/provider.ts';
-import { createMemoryStore } from '../../src/session/memory-store.ts';
-import type { SessionStore } from '../../src/session/store.ts';
-import { createTokenCipher, type EncryptionKey } from '../../src/session/token-cipher.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import type { SessionStore } from '../../src/store/store.ts';
+import { createTokenCipher, type EncryptionKey } from '../../src/tokens/token-cipher.ts';
 import { TestClock } from './clock.ts';
 import type { CookieJar } from './cookie-jar.ts';
 

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connectAdmin } from '../session/redis-helpers.ts';
+import { connectAdmin } from '../store/redis-helpers.ts';
 
 /**
  * Private redis-server processes for outage tests: started on a spare port, frozen (SIGSTOP), stopped and

@@ -1,4 +1,4 @@
-import type { StoredSession } from '../../src/session/store.ts';
+import type { StoredSession } from '../../src/store/store.ts';
 
 /** A stored session as the store tests use it: alice, signed in at `now`, 30 min idle, 8 h absolute. */
 export function storedSession(now: number, overrides: Partial<StoredSession> = {}): StoredSession {

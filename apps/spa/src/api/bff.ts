@@ -120,13 +120,7 @@ export function createBffClient(bffUrl: string, options: BffClientOptions = {}):
 
   async function json<T>(method: string, path: string, schema: Schema<T>, options?: SendOptions): Promise<T> {
     const response = await send(method, path, options);
-    let data: unknown;
-    try {
-      data = await response.json();
-    } catch {
-      data = undefined;
-    }
-    const parsed = schema.safeParse(data);
+    const parsed = schema.safeParse(await bodyOf(response));
     if (!parsed.success) {
       throw new BffError(
         response.status,
@@ -191,14 +185,11 @@ export function createBffClient(bffUrl: string, options: BffClientOptions = {}):
   return client;
 }
 
+/** The response's JSON, or undefined when it has none (the schema then refuses it). */
+const bodyOf = (response: Response): Promise<unknown> => response.json().catch(() => undefined);
+
 async function errorBody(response: Response): Promise<{ error: string; message: string }> {
-  let data: unknown;
-  try {
-    data = await response.json();
-  } catch {
-    data = undefined;
-  }
-  const parsed = ErrorBodySchema.safeParse(data);
+  const parsed = ErrorBodySchema.safeParse(await bodyOf(response));
   if (parsed.success) return parsed.data;
   return {
     error: response.status === 401 ? 'unauthenticated' : `http_${response.status}`,

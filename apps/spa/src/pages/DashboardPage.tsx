@@ -3,7 +3,7 @@ import { Link, useLoaderData, useNavigate } from 'react-router-dom';
 import { isUnauthenticated } from '../api/bff.ts';
 import { useApp } from '../lib/app-context.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
-import { isSignInRequired, messageOf, type DashboardData } from '../routes.tsx';
+import { isSignInRequired, messageOf, type DashboardData } from '../lib/route-data.ts';
 import { Notes } from './Notes.tsx';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 

@@ -2,7 +2,7 @@ import { Link, useLoaderData, useRouteLoaderData, useSearchParams } from 'react-
 import { browser } from '../lib/browser.ts';
 import { useApp } from '../lib/app-context.ts';
 import { loginErrorMessage } from '../lib/format.ts';
-import type { HomeData, RootData } from '../routes.tsx';
+import type { HomeData, RootData } from '../lib/route-data.ts';
 
 export function HomePage() {
   const { client } = useApp();

@@ -1,5 +1,5 @@
 import { Link, NavLink, Outlet, useNavigation, useRouteLoaderData } from 'react-router-dom';
-import type { RootData } from '../routes.tsx';
+import type { RootData } from '../lib/route-data.ts';
 
 export function Layout() {
   const root = useRouteLoaderData('root') as RootData | undefined;

@@ -4,7 +4,7 @@ import { BffError, isUnauthenticated } from '../api/bff.ts';
 import { MAX_NOTE_LENGTH, newestFirst, type Note } from '../api/notes.ts';
 import { useApp } from '../lib/app-context.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
-import { messageOf } from '../routes.tsx';
+import { messageOf } from '../lib/route-data.ts';
 
 /**
  * The dashboard's notes: the sample notes API reached through the BFF proxy with the session's token.

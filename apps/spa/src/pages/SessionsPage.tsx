@@ -4,7 +4,7 @@ import { Link, useLoaderData, useNavigate, useRevalidator } from 'react-router-d
 import { BffError, isUnauthenticated } from '../api/bff.ts';
 import { useApp } from '../lib/app-context.ts';
 import { describeUserAgent, formatDateTime, formatRelative } from '../lib/format.ts';
-import { isSignInRequired, messageOf, type SessionsData } from '../routes.tsx';
+import { isSignInRequired, messageOf, type SessionsData } from '../lib/route-data.ts';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
 export function SessionsPage() {

@@ -1,0 +1,53 @@
+import type { SessionSummary } from '@gatehouse/shared';
+import type { Middleware } from 'koa';
+import type { AppDeps } from '../deps.ts';
+import { revokeAtProvider } from '../sign-in/token-revocation.ts';
+import { notFound } from '../http/errors.ts';
+import type { SessionState } from './require-session.ts';
+
+const HANDLE = /^[A-Za-z0-9_-]{43}$/;
+
+/** `GET /api/sessions`: the user's live sessions; `id` is the store key (a hash), never a cookie value. */
+export function listSessions(deps: AppDeps): Middleware<SessionState> {
+  return async (ctx) => {
+    const { key, session } = ctx.state.auth;
+    const sessions = await deps.store.listByUser(session.provider, session.user.sub);
+    const body: SessionSummary[] = sessions.map(([id, s]) => ({
+      id,
+      current: id === key,
+      createdAt: new Date(s.createdAt).toISOString(),
+      lastSeenAt: new Date(id === key ? session.lastSeenAt : s.lastSeenAt).toISOString(),
+      userAgent: s.userAgent,
+      provider: s.provider,
+    }));
+    ctx.body = body;
+  };
+}
+
+/** `DELETE /api/sessions/:id`: revokes one of the user's own sessions; anyone else's handle is a 404. */
+export function revokeSession(deps: AppDeps): Middleware<SessionState> {
+  return async (ctx) => {
+    const id = (ctx.params as { id?: string }).id ?? '';
+    const { key, session } = ctx.state.auth;
+    if (!HANDLE.test(id)) throw notFound('No such session.');
+    const own = await deps.store.listByUser(session.provider, session.user.sub);
+    const revoked = own.find(([handle]) => handle === id);
+    if (!revoked) throw notFound('No such session.');
+    await deps.store.destroy(id);
+    if (id === key) ctx.session = null;
+    void revokeAtProvider(deps, revoked[1]);
+    ctx.status = 204;
+  };
+}
+
+/** `DELETE /api/sessions`: signs the user out everywhere. */
+export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
+  return async (ctx) => {
+    const { session } = ctx.state.auth;
+    const own = await deps.store.listByUser(session.provider, session.user.sub);
+    await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
+    ctx.session = null;
+    for (const [, ended] of own) void revokeAtProvider(deps, ended);
+    ctx.status = 204;
+  };
+}

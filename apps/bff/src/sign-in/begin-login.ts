@@ -1,0 +1,65 @@
+import * as oidc from 'openid-client';
+import { hashBinding } from './binding-hash.ts';
+import { newLoginSecrets, pkceChallengeS256 } from './pkce.ts';
+import { safeReturnTo } from '../security/return-to.ts';
+import { newTransactionId } from '../session/keys.ts';
+import type { LoginTransaction } from '../store/store.ts';
+import type { SignInDeps } from './sign-in-deps.ts';
+import { SignInError } from './sign-in-error.ts';
+
+export interface BeginLoginInput {
+  /** The provider's name; the first configured one when absent. */
+  provider: string | undefined;
+  /** The SPA origin the browser came from, where it lands again. */
+  spaOrigin: string;
+  /** The path asked for; anything but a same-site relative path falls back to `/`. */
+  returnTo: unknown;
+  /** This browser's binding value, asked for only once the provider is known to be reachable. */
+  browserBinding: () => string;
+}
+
+export interface LoginStart {
+  redirectUrl: URL;
+  /** The transaction's id, which is also the `state` the provider sends back. */
+  transactionId: string;
+  transaction: LoginTransaction;
+}
+
+/**
+ * Starts authorization code with PKCE (S256), state and (for providers that issue ID tokens) a nonce. The
+ * transaction is stored under its state, bound to the browser, single-use and short-lived. Throws
+ * `SignInError` `invalid_request` for an unknown provider, `provider_unavailable` when it cannot be reached.
+ */
+export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Promise<LoginStart> {
+  const { providers, store, clock, policy } = deps;
+  const provider = input.provider ? providers.get(input.provider) : providers.default;
+  if (!provider)
+    throw new SignInError('invalid_request', `Unknown provider "${input.provider!.slice(0, 64)}".`);
+  const configuration = await provider.getConfiguration();
+
+  const secrets = newLoginSecrets();
+  const now = clock();
+  const transactionId = newTransactionId();
+  const transaction: LoginTransaction = {
+    provider: provider.name,
+    browserBinding: hashBinding(input.browserBinding()),
+    codeVerifier: secrets.codeVerifier,
+    nonce: provider.kind.issuesIdTokens ? secrets.nonce : null,
+    returnTo: `${input.spaOrigin}${safeReturnTo(input.returnTo)}`,
+    createdAt: now,
+  };
+  await store.putTransaction(transactionId, transaction, now + policy.transactionTtlMs);
+
+  const parameters: Record<string, string> = {
+    ...provider.authorizationParams,
+    redirect_uri: policy.redirectUri,
+    response_type: 'code',
+    code_challenge: pkceChallengeS256(transaction.codeVerifier),
+    code_challenge_method: 'S256',
+    state: transactionId,
+  };
+  if (provider.scopes.length > 0) parameters.scope = provider.scopes.join(' ');
+  if (transaction.nonce) parameters.nonce = transaction.nonce;
+  // offline_access needs prompt=consent at some providers; the dev IdP grants first-party clients silently.
+  return { redirectUrl: oidc.buildAuthorizationUrl(configuration, parameters), transactionId, transaction };
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CookieJar as IdpCookieJar,
+  firstPartyClient,
+  signInAtIdp,
+  signOutAtIdp,
+  startIdp,
+  type RunningIdp,
+} from '@gatehouse/idp';
+import { SessionInfoSchema, SessionListSchema } from '@gatehouse/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBffProcess, type BffProcess } from '../support/bff-process.ts';
+import { CookieJar } from '../support/cookie-jar.ts';
+import { sparePort } from '../support/redis-server.ts';
+import { deleteUnder, sharedAdmin, closeSharedAdmin, REDIS_URL } from '../store/redis-helpers.ts';
+
+/**
+ * Two real BFF processes sharing one Redis, as behind a load balancer: a session made by one is honoured,
+ * listed, revoked and logged out by the other, at once.
+ */
+const prefix = `replicas-${randomBytes(4).toString('hex')}:`;
+const SPA = 'http://localhost:5173';
+let idp: RunningIdp;
+let a: BffProcess;
+let b: BffProcess;
+
+beforeAll(async () => {
+  await sharedAdmin(); // fails loudly without Redis
+  const [portA, portB] = [await sparePort(), await sparePort()];
+  const client = firstPartyClient({
+    clientId: 'gatehouse',
+    clientSecret: 'gatehouse-dev-secret',
+    publicBffUrl: `http://localhost:${portA}`,
+    spaOrigins: [SPA],
+  });
+  idp = await startIdp({
+    port: 0,
+    clients: [
+      {
+        ...client,
+        redirect_uris: [`http://localhost:${portA}/auth/callback`, `http://localhost:${portB}/auth/callback`],
+      },
+    ],
+  });
+  const env = {
+    IDP_PORT: new URL(idp.issuer).port,
+    SPA_ORIGINS: SPA,
+    SESSION_STORE: 'redis',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    SESSION_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    SESSION_TOUCH_INTERVAL: '0',
+  };
+  [a, b] = await Promise.all([startBffProcess(env, portA), startBffProcess(env, portB)]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await idp?.close();
+  const admin = await sharedAdmin();
+  await deleteUnder(admin, prefix);
+  await closeSharedAdmin(prefix);
+});
+
+async function call(bff: BffProcess, jar: CookieJar, path: string, method = 'GET'): Promise<Response> {
+  const response = await fetch(`${bff.url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { cookie: jar.header(), 'X-CSRF': '1' },
+  });
+  jar.store(response);
+  return response;
+}
+
+async function signInThrough(
+  bff: BffProcess,
+  user = 'alice',
+  password = 'wonderland',
+  idpJar = new IdpCookieJar(),
+): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const login = await call(bff, jar, '/auth/login?returnTo=/dashboard');
+  const { redirectUrl } = await signInAtIdp(login.headers.get('location')!, user, password, idpJar);
+  const callback = new URL(redirectUrl);
+  const landed = await call(bff, jar, callback.pathname + callback.search);
+  expect(landed.headers.get('location')).toBe(`${SPA}/dashboard`);
+  return jar;
+}
+
+describe('two BFF replicas sharing Redis', () => {
+  it('honours on B a session created on A', async () => {
+    const jar = await signInThrough(a);
+    const response = await call(b, jar, '/api/session');
+    expect(response.status).toBe(200);
+    expect(SessionInfoSchema.parse(await response.json()).user.email).toBe('alice@example.com');
+  });
+
+  it('revokes through B a session that A then refuses at once', async () => {
+    const laptop = await signInThrough(a);
+    const phone = await signInThrough(a);
+    const sessions = SessionListSchema.parse(await (await call(b, phone, '/api/sessions')).json());
+    const laptopId = sessions.find((s) => !s.current && s.provider === 'dev');
+    expect(laptopId).toBeDefined();
+    // Revoke every other session of alice through B, then check each on A.
+    for (const s of sessions.filter((entry) => !entry.current)) {
+      expect((await call(b, phone, `/api/sessions/${s.id}`, 'DELETE')).status).toBe(204);
+    }
+    expect((await call(a, laptop, '/api/session')).status).toBe(401);
+    expect((await call(a, phone, '/api/session')).status).toBe(200);
+  });
+
+  it('logs out through A and B refuses the cookie at once', async () => {
+    const jar = await signInThrough(b);
+    const cookie = jar.header();
+    expect((await call(a, jar, '/auth/logout', 'POST')).status).toBe(200);
+    const replay = await fetch(`${b.url}/api/session`, { headers: { cookie, 'X-CSRF': '1' } });
+    expect(replay.status).toBe(401);
+  });
+
+  it('signs out everywhere through B, bob untouched', async () => {
+    const one = await signInThrough(a);
+    const two = await signInThrough(b);
+    const bob = await signInThrough(a, 'bob', 'builder');
+    expect((await call(b, one, '/api/sessions', 'DELETE')).status).toBe(204);
+    expect((await call(a, two, '/api/session')).status).toBe(401);
+    expect((await call(a, one, '/api/session')).status).toBe(401);
+    expect((await call(b, bob, '/api/session')).status).toBe(200);
+  });
+
+  it("ends through A's back-channel endpoint a session that B then refuses", async () => {
+    // Two Gatehouse sessions in one IdP session (one browser, two tabs): they share the IdP's sid.
+    const idpJar = new IdpCookieJar();
+    const first = await signInThrough(b, 'alice', 'wonderland', idpJar);
+    const second = await signInThrough(b, 'alice', 'wonderland', idpJar);
+    const bob = await signInThrough(b, 'bob', 'builder');
+    // Signing out of the first leads the browser to the IdP's end-session endpoint...
+    const logout = await call(b, first, '/auth/logout', 'POST');
+    const { redirectTo } = (await logout.json()) as { redirectTo: string };
+    await signOutAtIdp(redirectTo, idpJar);
+    // ...where the IdP posts a logout token for its sid to A, the replica registered with it.
+    await expect.poll(async () => (await call(b, second, '/api/session')).status).toBe(401);
+    expect((await call(a, second, '/api/session')).status).toBe(401);
+    expect((await call(b, bob, '/api/session')).status).toBe(200);
+  });
+});
