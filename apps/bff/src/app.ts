@@ -12,6 +12,8 @@ import type { AppDeps } from './deps.ts';
 import { bodyLimit } from './http/body-limit.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthz, readyz } from './http/health.ts';
+import { httpMetrics } from './observability/http-metrics.ts';
+import { signInMetrics } from './observability/sign-in-metrics.ts';
 import { requestLog } from './http/request-log.ts';
 import { corsForSpa } from './security/cors.ts';
 import { securityHeaders } from './security/headers.ts';
@@ -47,7 +49,8 @@ export function createApp(deps: AppDeps): Koa {
   const perMinute = (name: string) =>
     rateLimit({ name, limit: config.rateLimitLoginPerMinute, windowMs: 60_000, clock: deps.clock });
   router.get('/auth/login', perMinute('login'), login(deps));
-  router.get('/auth/callback', perMinute('callback'), withSession, callback(deps));
+  const countSignIns: Koa.Middleware[] = deps.metrics ? [signInMetrics(deps.metrics)] : [];
+  router.get('/auth/callback', perMinute('callback'), ...countSignIns, withSession, callback(deps));
   router.post('/auth/logout', csrf, withSession, logout(deps));
   // Called by the provider, server to server: no cookie, no CSRF header; the signed token is the credential.
   router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps): Koa {
   const relay = proxy(deps, new TokenService(deps));
   router.all('/api/proxy/:api{/*path}', csrf, withSession, authenticated, relay.handler);
 
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders({ hsts: config.publicUrl.startsWith('https:') }));

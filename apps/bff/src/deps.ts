@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import type { ApiConfig } from './config/providers-file.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
 import type { TokenCipher } from './session/token-cipher.ts';
 import type { Clock, SessionStore } from './session/store.ts';
@@ -15,4 +16,6 @@ export interface AppDeps {
   cipher: TokenCipher;
   logger: Logger;
   clock: Clock;
+  /** Prometheus metrics (observability/metrics.ts); none recorded when absent (`METRICS_PORT=0`). */
+  metrics?: Metrics;
 }

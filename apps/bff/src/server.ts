@@ -5,6 +5,9 @@ import { ConfigError, parseConfig } from './config/env.ts';
 import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
+import { instrumentStore } from './observability/instrumented-store.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { createMetricsServer, listenMetrics } from './observability/metrics-server.ts';
 import { ProviderRegistry } from './providers/provider.ts';
 import { createStore } from './session/create-store.ts';
 import { createTokenCipher } from './session/token-cipher.ts';
@@ -18,9 +21,11 @@ function start(): void {
   const providerConfigs = file.providers;
   const cipher = createTokenCipher(resolveEncryptionKeys(config));
   const clock = (): number => Date.now();
-  const store = createStore(config, clock, logger);
+  const metrics = config.metrics ? createMetrics() : undefined;
+  const plainStore = createStore(config, clock, logger);
+  const store = metrics ? instrumentStore(plainStore, metrics) : plainStore;
   const providers = ProviderRegistry.create(providerConfigs, { logger });
-  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock });
+  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, metrics });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 65_000;
@@ -34,8 +39,22 @@ function start(): void {
     );
   });
 
+  const metricsServer = metrics && config.metrics ? createMetricsServer(metrics) : null;
+  if (metricsServer && config.metrics) {
+    const { port, host } = config.metrics;
+    listenMetrics(metricsServer, port, host).then(
+      (bound) => logger.info({ metrics: `http://${host}:${bound}/metrics` }, 'metrics listening'),
+      (error: Error) => {
+        // An operator who asked for metrics and gets none would not notice until it matters: stop here.
+        logger.fatal({ errorMessage: error.message, port, host }, 'metrics listener failed (METRICS_PORT)');
+        process.exit(1);
+      },
+    );
+  }
+
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
+    metricsServer?.close();
     server.close(() => {
       void store.close().finally(() => process.exit(0));
     });

@@ -35,6 +35,7 @@ export function callback(deps: AppDeps): Middleware {
     const tx = await store.takeTransaction(state);
     if (!tx)
       throw invalidRequest('This sign-in is unknown, expired or already used. Start the sign-in again.');
+    ctx.state.signInProvider = tx.provider; // observability/sign-in-metrics.ts
 
     // The request's child logger is built on first use: a successful sign-in at the default level needs none.
     const log = () => ctx.state.log ?? deps.logger;

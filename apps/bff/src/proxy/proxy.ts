@@ -64,6 +64,9 @@ export function proxy(
     // undici writes each chunk as it comes, waits on backpressure, ends the response, and aborts the upstream
     // request if the browser goes away.
     let started = false;
+    const sentAt = performance.now();
+    const observe = (status: number | 'error' | 'timeout'): void =>
+      deps.metrics?.proxyUpstream(api.name, status, (performance.now() - sentAt) / 1000);
     try {
       await stream(
         target,
@@ -85,10 +88,13 @@ export function proxy(
           return ctx.res;
         },
       );
+      observe(ctx.status);
     } catch (error) {
+      const failure = started ? null : upstreamFailure(error, api);
+      observe(started ? ctx.status : failure?.status === 504 ? 'timeout' : 'error');
       // Before the upstream answered: an error response. After: the response is already on its way, and
       // undici has destroyed it (the browser sees the connection close, as it would have without the BFF).
-      if (!started) throw upstreamFailure(error, api);
+      if (failure) throw failure;
     }
   };
 

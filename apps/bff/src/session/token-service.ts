@@ -133,6 +133,7 @@ export class TokenService {
           { provider: provider.name, errorName: (error as Error).name },
           'token refresh failed; will retry',
         );
+        this.deps.metrics?.tokenRefresh(provider.name, 'unavailable');
         throw providerUnavailable(provider.name);
       }
       logger.info(
@@ -143,6 +144,7 @@ export class TokenService {
         },
         'token refresh refused; session ended',
       );
+      this.deps.metrics?.tokenRefresh(provider.name, 'refused');
       await store.destroy(key);
       throw sessionEnded();
     }
@@ -163,6 +165,7 @@ export class TokenService {
     };
     // `update` never resurrects: a session revoked while we refreshed stays revoked.
     if (!(await store.update(key, updated))) throw sessionEnded();
+    this.deps.metrics?.tokenRefresh(provider.name, 'success');
     logger.debug({ provider: provider.name, resource: resource ?? null }, 'tokens refreshed');
     return next;
   }

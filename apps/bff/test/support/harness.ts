@@ -10,6 +10,8 @@ import { defaultProviders, type ApiConfig, type ProviderConfig } from '../../src
 import type { AppDeps } from '../../src/deps.ts';
 import { answerClientError } from '../../src/http/client-error.ts';
 import { createLogger } from '../../src/logger.ts';
+import { instrumentStore } from '../../src/observability/instrumented-store.ts';
+import type { Metrics } from '../../src/observability/metrics.ts';
 import { ProviderRegistry } from '../../src/providers/provider.ts';
 import { createMemoryStore } from '../../src/session/memory-store.ts';
 import type { SessionStore } from '../../src/session/store.ts';
@@ -49,6 +51,8 @@ export interface HarnessOptions {
   /** Token-sealing keys, first one sealing (default: one fixed test key). */
   encryptionKeys?: EncryptionKey[];
   accessTokenTtl?: number;
+  /** Record Prometheus metrics (and time the store) as `server.ts` does when `METRICS_PORT` is set. */
+  metrics?: Metrics;
 }
 
 export interface Harness {
@@ -106,7 +110,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = new TestClock();
   const logs = new LogSink();
   const logger = createLogger('debug', logs);
-  const store = options.store ? await options.store(clock) : createMemoryStore({ clock: clock.now });
+  const plainStore = options.store ? await options.store(clock) : createMemoryStore({ clock: clock.now });
+  const store = options.metrics ? instrumentStore(plainStore, options.metrics) : plainStore;
   const providerConfigs = options.providers
     ? options.providers(idp.issuer, config)
     : defaultProviders({ idpPort: 0, ...config.devClient }).map((p) => ({ ...p, issuer: idp.issuer }));
@@ -120,6 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cipher: createTokenCipher(options.encryptionKeys ?? [{ id: 'test', key: TEST_KEY }]),
     logger,
     clock: clock.now,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   server.on('request', createApp(deps).callback());
 
