@@ -18,6 +18,7 @@ import { requestLog } from './http/request-log.ts';
 import { corsForSpa } from './security/cors.ts';
 import { securityHeaders } from './security/headers.ts';
 import { rateLimit } from './security/rate-limit.ts';
+import { sharedRateLimit } from './security/shared-rate-limit.ts';
 import { requireCsrf } from './security/request-guard.ts';
 import { proxy } from './proxy/proxy.ts';
 import { sessionCookie } from './session/session-cookie.ts';
@@ -46,8 +47,12 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps.store));
   router.get('/auth/providers', listProviders(deps));
+  const limit = { limit: config.rateLimitLoginPerMinute, windowMs: 60_000 };
+  const { rateLimitRedis: redis } = deps;
   const perMinute = (name: string) =>
-    rateLimit({ name, limit: config.rateLimitLoginPerMinute, windowMs: 60_000, clock: deps.clock });
+    redis
+      ? sharedRateLimit({ name, ...limit, redis, keyPrefix: config.store.redisKeyPrefix })
+      : rateLimit({ name, ...limit, clock: deps.clock });
   router.get('/auth/login', perMinute('login'), login(deps));
   const countSignIns: Koa.Middleware[] = deps.metrics ? [signInMetrics(deps.metrics)] : [];
   router.get('/auth/callback', perMinute('callback'), ...countSignIns, withSession, callback(deps));

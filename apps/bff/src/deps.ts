@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import type { ApiConfig } from './config/providers-file.ts';
@@ -18,4 +19,6 @@ export interface AppDeps {
   clock: Clock;
   /** Prometheus metrics (observability/metrics.ts); none recorded when absent (`METRICS_PORT=0`). */
   metrics?: Metrics;
+  /** With sessions in Redis: the connection the login rate limit is shared on (security/shared-rate-limit.ts). */
+  rateLimitRedis?: Redis | null;
 }

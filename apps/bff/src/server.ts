@@ -9,6 +9,7 @@ import { instrumentStore } from './observability/instrumented-store.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createMetricsServer, listenMetrics } from './observability/metrics-server.ts';
 import { ProviderRegistry } from './providers/provider.ts';
+import { rateLimitRedis } from './security/rate-limit-redis.ts';
 import { createStore } from './session/create-store.ts';
 import { createTokenCipher } from './session/token-cipher.ts';
 
@@ -25,7 +26,20 @@ function start(): void {
   const plainStore = createStore(config, clock, logger);
   const store = metrics ? instrumentStore(plainStore, metrics) : plainStore;
   const providers = ProviderRegistry.create(providerConfigs, { logger });
-  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, metrics });
+  const limiterRedis = rateLimitRedis(config, (error) =>
+    logger.warn({ errorMessage: error.message }, 'rate limit redis connection problem'),
+  );
+  const app = createApp({
+    config,
+    store,
+    providers,
+    apis: file.apis,
+    cipher,
+    logger,
+    clock,
+    metrics,
+    rateLimitRedis: limiterRedis,
+  });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 65_000;
@@ -56,6 +70,7 @@ function start(): void {
     logger.info({ signal }, 'shutting down');
     metricsServer?.close();
     server.close(() => {
+      limiterRedis?.disconnect();
       void store.close().finally(() => process.exit(0));
     });
     server.closeIdleConnections();

@@ -62,17 +62,33 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     registers,
   });
 
+  // prom-client hashes a label object on every observe; on the hot path a child per label set, found by one
+  // string key, costs a Map lookup instead. The label sets are bounded (routes × methods × statuses).
+  const requestChildren = new Map<string, Histogram.Internal<'route' | 'method' | 'status'>>();
+  const storeChildren = new Map<string, Histogram.Internal<'store' | 'operation'>>();
+
   return {
     registry,
     httpRequest(route, method, status, seconds) {
-      requests.observe(
-        { route, method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: String(status) },
-        seconds,
-      );
+      const key = `${route} ${method} ${status}`;
+      let child = requestChildren.get(key);
+      if (!child) {
+        child = requests.labels(route, KNOWN_METHODS.has(method) ? method : 'OTHER', String(status));
+        requestChildren.set(key, child);
+      }
+      child.observe(seconds);
     },
     signIn: (provider, outcome) => signIns.inc({ provider, outcome }),
     tokenRefresh: (provider, outcome) => refreshes.inc({ provider, outcome }),
     proxyUpstream: (api, status, seconds) => upstream.observe({ api, status: String(status) }, seconds),
-    storeOperation: (kind, operation, seconds) => store.observe({ store: kind, operation }, seconds),
+    storeOperation(kind, operation, seconds) {
+      const key = `${kind} ${operation}`;
+      let child = storeChildren.get(key);
+      if (!child) {
+        child = store.labels(kind, operation);
+        storeChildren.set(key, child);
+      }
+      child.observe(seconds);
+    },
   };
 }

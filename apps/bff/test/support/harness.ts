@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
 import type { CookieJar as IdpCookieJar } from '@gatehouse/idp';
 import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
 import { createApp } from '../../src/app.ts';
@@ -53,6 +54,8 @@ export interface HarnessOptions {
   accessTokenTtl?: number;
   /** Record Prometheus metrics (and time the store) as `server.ts` does when `METRICS_PORT` is set. */
   metrics?: Metrics;
+  /** Share the login rate limit on this Redis connection, as `server.ts` does with `SESSION_STORE=redis`. */
+  rateLimitRedis?: Redis;
 }
 
 export interface Harness {
@@ -126,6 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     clock: clock.now,
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.rateLimitRedis ? { rateLimitRedis: options.rateLimitRedis } : {}),
   };
   server.on('request', createApp(deps).callback());
 
