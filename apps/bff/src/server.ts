@@ -4,6 +4,7 @@ import { resolveEncryptionKeys } from './config/encryption-keys.ts';
 import { ConfigError, parseConfig } from './config/env.ts';
 import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
 import { answerClientError } from './http/client-error.ts';
+import { gracefulShutdown } from './http/graceful-shutdown.ts';
 import { createLogger } from './logger.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -66,18 +67,18 @@ function start(): void {
     );
   }
 
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    metricsServer?.close();
-    server.close(() => {
+  const shutdown = gracefulShutdown(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+    exit: (code) => process.exit(code),
+    async release() {
+      metricsServer?.close();
       limiterRedis?.disconnect();
-      void store.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+      await store.close();
+    },
+  });
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 try {

@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** The largest request body accepted, in bytes; a larger declared body is a 413 (http/body-limit.ts). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(10_485_760), // 10 MiB: proxied uploads too
+  /** On SIGTERM, how long requests in flight (proxied streams too) may run before they are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Prometheus `GET /metrics` on a listener of its own; 0 turns metrics off (observability/metrics.ts). */
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -96,6 +98,7 @@ export interface Config {
   loginTransactionTtlMs: number;
   rateLimitLoginPerMinute: number;
   maxBodyBytes: number;
+  shutdownTimeoutMs: number;
   /** null when `METRICS_PORT=0`. */
   metrics: { port: number; host: string } | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -182,6 +185,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loginTransactionTtlMs: e.LOGIN_TRANSACTION_TTL * 1000,
     rateLimitLoginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metrics: e.METRICS_PORT === 0 ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     logLevel: e.LOG_LEVEL,
   };
