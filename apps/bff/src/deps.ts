@@ -21,4 +21,6 @@ export interface AppDeps {
   metrics?: Metrics;
   /** With sessions in Redis: the connection the login rate limit is shared on (security/shared-rate-limit.ts). */
   rateLimitRedis?: Redis | null;
+  /** Spans for requests, sign-in, proxy (observability/tracing.ts); on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. */
+  tracing?: boolean;
 }

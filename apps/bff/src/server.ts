@@ -8,6 +8,7 @@ import { gracefulShutdown } from './http/graceful-shutdown.ts';
 import { createLogger } from './logger.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { otlpProcessor, startTracing, traceStore } from './observability/tracing.ts';
 import { createMetricsServer, listenMetrics } from './observability/metrics-server.ts';
 import { ProviderRegistry } from './providers/provider.ts';
 import { rateLimitRedis } from './security/rate-limit-redis.ts';
@@ -24,8 +25,15 @@ function start(): void {
   const cipher = createTokenCipher(resolveEncryptionKeys(config));
   const clock = (): number => Date.now();
   const metrics = config.metrics ? createMetrics() : undefined;
+  const tracing = config.tracing
+    ? startTracing({
+        serviceName: config.tracing.serviceName,
+        processor: otlpProcessor(config.tracing.endpoint),
+      })
+    : null;
   const plainStore = createStore(config, clock, logger);
-  const store = metrics ? instrumentStore(plainStore, metrics) : plainStore;
+  const timedStore = metrics ? instrumentStore(plainStore, metrics) : plainStore;
+  const store = tracing ? traceStore(timedStore) : timedStore;
   const providers = ProviderRegistry.create(providerConfigs, { logger });
   const limiterRedis = rateLimitRedis(config, (error) =>
     logger.warn({ errorMessage: error.message }, 'rate limit redis connection problem'),
@@ -40,6 +48,7 @@ function start(): void {
     clock,
     metrics,
     rateLimitRedis: limiterRedis,
+    tracing: tracing !== null,
   });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
@@ -75,6 +84,7 @@ function start(): void {
       metricsServer?.close();
       limiterRedis?.disconnect();
       await store.close();
+      await tracing?.close();
     },
   });
   process.on('SIGINT', () => shutdown('SIGINT'));

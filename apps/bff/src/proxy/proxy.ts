@@ -7,6 +7,7 @@ import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.t
 import type { TokenService } from '../session/token-service.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
+import { injectTraceContext } from '../observability/tracing.ts';
 
 const PREFIX = '/api/proxy/';
 const UPSTREAM_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -57,6 +58,8 @@ export function proxy(
     headers['x-forwarded-for'] = ctx.ip;
     const requestId = ctx.response.get('x-request-id');
     if (requestId) headers['x-request-id'] = requestId;
+    injectTraceContext(headers); // W3C traceparent, when tracing is on
+
     const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
 
     // Streamed straight into the browser's response: no intermediate readable, no pipeline (whose per-request

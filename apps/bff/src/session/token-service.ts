@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import type { AppDeps } from '../deps.ts';
+import { traced } from '../observability/tracing.ts';
 import { HttpError, providerUnavailable } from '../http/errors.ts';
 import type { StoredSession } from './store.ts';
 import type { ResourceToken, TokenSet } from './token-set.ts';
@@ -52,7 +53,9 @@ export class TokenService {
     const flight = `${key}\n${resource ?? ''}`;
     let pending = this.inFlight.get(flight);
     if (!pending) {
-      pending = this.refreshUnderLease(key, resource).finally(() => this.inFlight.delete(flight));
+      pending = traced('gatehouse.refresh', { 'gatehouse.provider': session.provider }, () =>
+        this.refreshUnderLease(key, resource),
+      ).finally(() => this.inFlight.delete(flight));
       this.inFlight.set(flight, pending);
     }
     const refreshed = this.pick(await pending, resource);

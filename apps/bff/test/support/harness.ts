@@ -13,6 +13,7 @@ import { answerClientError } from '../../src/http/client-error.ts';
 import { createLogger } from '../../src/logger.ts';
 import { instrumentStore } from '../../src/observability/instrumented-store.ts';
 import type { Metrics } from '../../src/observability/metrics.ts';
+import { traceStore } from '../../src/observability/tracing.ts';
 import { ProviderRegistry } from '../../src/providers/provider.ts';
 import { createMemoryStore } from '../../src/session/memory-store.ts';
 import type { SessionStore } from '../../src/session/store.ts';
@@ -56,6 +57,8 @@ export interface HarnessOptions {
   metrics?: Metrics;
   /** Share the login rate limit on this Redis connection, as `server.ts` does with `SESSION_STORE=redis`. */
   rateLimitRedis?: Redis;
+  /** Spans for requests, sign-in, proxy and store calls, into whatever tracer provider the test registered. */
+  tracing?: boolean;
 }
 
 export interface Harness {
@@ -114,7 +117,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = new LogSink();
   const logger = createLogger('debug', logs);
   const plainStore = options.store ? await options.store(clock) : createMemoryStore({ clock: clock.now });
-  const store = options.metrics ? instrumentStore(plainStore, options.metrics) : plainStore;
+  const timedStore = options.metrics ? instrumentStore(plainStore, options.metrics) : plainStore;
+  const store = options.tracing ? traceStore(timedStore) : timedStore;
   const providerConfigs = options.providers
     ? options.providers(idp.issuer, config)
     : defaultProviders({ idpPort: 0, ...config.devClient }).map((p) => ({ ...p, issuer: idp.issuer }));
@@ -130,6 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock: clock.now,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.rateLimitRedis ? { rateLimitRedis: options.rateLimitRedis } : {}),
+    ...(options.tracing ? { tracing: true } : {}),
   };
   server.on('request', createApp(deps).callback());
 
