@@ -18,6 +18,7 @@ beforeAll(async () => {
   const metrics = createMetrics();
   h = await startHarness({
     metrics,
+    accessTokenTtl: 60,
     apis: [
       {
         name: 'echo',
@@ -84,6 +85,7 @@ describe('GET /metrics on its own listener', () => {
     });
     expect(revoke.status).toBe(404);
     expect((await h.request('/wp-admin/alice@example.com/secret')).status).toBe(404);
+    h.clock.advance(45_000); // inside the refresh window: the proxied call refreshes the tokens first
     expect((await h.request('/api/proxy/echo/echo/42', { jar, headers: csrfHeaders })).status).toBe(200);
     expect((await h.request('/api/proxy/down/x', { jar, headers: csrfHeaders })).status).toBe(502);
 
@@ -99,6 +101,7 @@ describe('GET /metrics on its own listener', () => {
     expect(sample(text, 'gatehouse_sign_ins_total{provider="dev",outcome="login_failed"}')).toBe(1);
     expect(sample(text, 'gatehouse_sign_ins_total{provider="unknown",outcome="invalid_request"}')).toBe(1);
 
+    expect(sample(text, 'gatehouse_token_refreshes_total{provider="dev",outcome="success"}')).toBe(1);
     expect(sample(text, 'gatehouse_proxy_upstream_duration_seconds_count{api="echo",status="200"}')).toBe(1);
     expect(sample(text, 'gatehouse_proxy_upstream_duration_seconds_count{api="down",status="error"}')).toBe(
       1,
