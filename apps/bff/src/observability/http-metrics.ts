@@ -10,11 +10,10 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * error handler, so the status is the one the client got.
  */
 export function httpMetrics(metrics: Metrics): Middleware {
-  return async (ctx, next) => {
+  // Plain promise callbacks rather than an async function: one frame and promise fewer on every request.
+  return (ctx, next) => {
     const started = performance.now();
-    try {
-      await next();
-    } finally {
+    const record = (): void => {
       const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
       metrics.httpRequest(
         typeof route === 'string' ? route : UNMATCHED_ROUTE,
@@ -22,6 +21,10 @@ export function httpMetrics(metrics: Metrics): Middleware {
         ctx.status,
         (performance.now() - started) / 1000,
       );
-    }
+    };
+    return next().then(record, (error: unknown) => {
+      record();
+      throw error;
+    });
   };
 }

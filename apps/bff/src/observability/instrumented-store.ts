@@ -7,12 +7,19 @@ import { decorateStore } from './store-decorator.ts';
  * a store timing out is exactly what the histogram must show).
  */
 export function instrumentStore(store: SessionStore, metrics: Metrics): SessionStore {
-  return decorateStore(store, async (operation, call) => {
+  return decorateStore(store, (operation, call) => {
     const started = performance.now();
-    try {
-      return await call();
-    } finally {
+    const record = (): void =>
       metrics.storeOperation(store.kind, operation, (performance.now() - started) / 1000);
-    }
+    return call().then(
+      (result) => {
+        record();
+        return result;
+      },
+      (error: unknown) => {
+        record();
+        throw error;
+      },
+    );
   });
 }
