@@ -29,7 +29,7 @@ RUN for app in bff idp api spa; do \
       && cp -r "apps/$app/dist-server" "/out/$app/dist-server"; \
     done \
     && cp -r apps/spa/dist /out/spa/dist \
-    && ! find /out -path '*/node_modules/.pnpm/*' -maxdepth 4 \( -name 'typescript@*' -o -name 'tsx@*' -o -name 'esbuild@*' \) | grep .
+    && ! find /out -maxdepth 4 -path '*/node_modules/.pnpm/*' \( -name 'typescript@*' -o -name 'tsx@*' -o -name 'esbuild@*' \) | grep .
 
 FROM node:20-bookworm-slim AS runtime
 # tini is PID 1: it forwards SIGTERM to node (graceful shutdown) and reaps zombies.
