@@ -37,6 +37,8 @@ const stackEnv: Record<string, string> = {
   // Playwright's default is FORCE_COLOR=1; the servers' logs read better plain.
   FORCE_COLOR: '0',
   LOG_LEVEL: 'warn',
+  // Parallel runs on one machine would fight over the default metrics port.
+  METRICS_PORT: '0',
   IDP_PORT: String(IDP_PORT),
   IDP_ISSUER: IDP_URL,
   BFF_PORT: String(BFF_PORT),

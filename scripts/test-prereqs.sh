@@ -2,6 +2,7 @@
 # Makes this machine ready for `pnpm test`, or fails loudly. Never skips.
 #   - Redis answers PING at $REDIS_URL (default redis://127.0.0.1:6379); a local one is started if needed.
 #   - A Chromium for Playwright: $CHROMIUM_PATH, else Debian's /usr/bin/chromium (installed if missing).
+#   - nginx (Debian's, installed if missing) for the compose-topology test (apps/bff/test/cluster).
 # Idempotent, and quick when everything is already there.
 set -euo pipefail
 
@@ -93,6 +94,21 @@ else
   redis_ping || die "redis-server was started but does not answer PING at 127.0.0.1:$redis_port after 10s"
   log "redis: answering at 127.0.0.1:$redis_port"
 fi
+
+# ---------------------------------------------------------------- nginx and redis-server binaries
+# The topology test runs its own nginx and redis-server (on spare ports), as `pnpm start:cluster` does.
+nginx_bin=""
+for candidate in /usr/sbin/nginx /usr/bin/nginx; do [ -x "$candidate" ] && nginx_bin="$candidate" && break; done
+if [ -z "$nginx_bin" ]; then
+  apt_install nginx ||
+    die "nginx is not installed and cannot be installed here (needs root and apt-get). Install Debian's 'nginx' package."
+  nginx_bin=/usr/sbin/nginx
+  [ -x "$nginx_bin" ] || die "apt-get installed 'nginx' but /usr/sbin/nginx is missing."
+fi
+log "nginx: $("$nginx_bin" -v 2>&1)"
+have redis-server || apt_install redis-server ||
+  die "redis-server is not installed and cannot be installed here (needs root and apt-get). Install Redis."
+log "redis-server: $(redis-server --version | head -n 1)"
 
 # ---------------------------------------------------------------- Chromium
 if [ -n "${CHROMIUM_PATH:-}" ]; then

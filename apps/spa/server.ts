@@ -115,7 +115,9 @@ function main(): void {
     }
     throw error;
   }
-  const distDir = path.join(import.meta.dirname, 'dist');
+  // From source this file sits beside `dist/`; built (`pnpm build`), it runs from `dist-server/`, a sibling.
+  const here = import.meta.dirname;
+  const distDir = path.join(path.basename(here) === 'dist-server' ? path.dirname(here) : here, 'dist');
   if (!existsSync(path.join(distDir, 'index.html'))) {
     console.error(`No SPA build at ${distDir}: run \`pnpm --filter @gatehouse/spa build\` first.`);
     process.exit(1);

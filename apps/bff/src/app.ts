@@ -12,10 +12,14 @@ import type { AppDeps } from './deps.ts';
 import { bodyLimit } from './http/body-limit.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthz, readyz } from './http/health.ts';
+import { httpMetrics } from './observability/http-metrics.ts';
+import { signInMetrics } from './observability/sign-in-metrics.ts';
+import { tracedMiddleware, tracingMiddleware } from './observability/tracing.ts';
 import { requestLog } from './http/request-log.ts';
 import { corsForSpa } from './security/cors.ts';
 import { securityHeaders } from './security/headers.ts';
 import { rateLimit } from './security/rate-limit.ts';
+import { sharedRateLimit } from './security/shared-rate-limit.ts';
 import { requireCsrf } from './security/request-guard.ts';
 import { proxy } from './proxy/proxy.ts';
 import { sessionCookie } from './session/session-cookie.ts';
@@ -44,10 +48,23 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps.store));
   router.get('/auth/providers', listProviders(deps));
+  const limit = { limit: config.rateLimitLoginPerMinute, windowMs: 60_000 };
+  const { rateLimitRedis: redis } = deps;
   const perMinute = (name: string) =>
-    rateLimit({ name, limit: config.rateLimitLoginPerMinute, windowMs: 60_000, clock: deps.clock });
-  router.get('/auth/login', perMinute('login'), login(deps));
-  router.get('/auth/callback', perMinute('callback'), withSession, callback(deps));
+    redis
+      ? sharedRateLimit({ name, ...limit, redis, keyPrefix: config.store.redisKeyPrefix })
+      : rateLimit({ name, ...limit, clock: deps.clock });
+  const span = <S>(name: string, middleware: Koa.Middleware<S>): Koa.Middleware<S> =>
+    deps.tracing ? tracedMiddleware(name, middleware) : middleware;
+  router.get('/auth/login', perMinute('login'), span('gatehouse.login', login(deps)));
+  const countSignIns: Koa.Middleware[] = deps.metrics ? [signInMetrics(deps.metrics)] : [];
+  router.get(
+    '/auth/callback',
+    perMinute('callback'),
+    ...countSignIns,
+    withSession,
+    span('gatehouse.callback', callback(deps)),
+  );
   router.post('/auth/logout', csrf, withSession, logout(deps));
   // Called by the provider, server to server: no cookie, no CSRF header; the signed token is the credential.
   router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
@@ -56,8 +73,16 @@ export function createApp(deps: AppDeps): Koa {
   router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));
   router.delete('/api/sessions/:id', csrf, withSession, authenticated, revokeSession(deps));
   const relay = proxy(deps, new TokenService(deps));
-  router.all('/api/proxy/:api{/*path}', csrf, withSession, authenticated, relay.handler);
+  router.all(
+    '/api/proxy/:api{/*path}',
+    csrf,
+    withSession,
+    authenticated,
+    span('gatehouse.proxy', relay.handler),
+  );
 
+  if (deps.tracing) app.use(tracingMiddleware());
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders({ hsts: config.publicUrl.startsWith('https:') }));

@@ -1,7 +1,8 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SignInRefusals } from './sign-in/sign-in-refusals.ts';
 import type { Config } from './config/env.ts';
 import type { ApiConfig } from './config/providers-file.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
 import type { TokenCipher } from './tokens/token-cipher.ts';
 import type { Clock } from './clock.ts';
@@ -17,6 +18,10 @@ export interface AppDeps {
   cipher: TokenCipher;
   logger: Logger;
   clock: Clock;
-  /** Counts sign-ins the `allow` rules refused (a metric); none counted when absent. */
-  signInRefusals?: SignInRefusals;
+  /** Prometheus metrics (observability/metrics.ts); none recorded when absent (`METRICS_PORT=0`). */
+  metrics?: Metrics;
+  /** With sessions in Redis: the connection the login rate limit is shared on (security/shared-rate-limit.ts). */
+  rateLimitRedis?: Redis | null;
+  /** Spans for requests, sign-in, proxy (observability/tracing.ts); on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. */
+  tracing?: boolean;
 }

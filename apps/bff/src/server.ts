@@ -1,13 +1,17 @@
 import { createServer } from 'node:http';
-import { register } from 'prom-client';
 import { createApp } from './app.ts';
-import { signInRefusalCounter } from './sign-in/sign-in-refusals.ts';
 import { resolveEncryptionKeys } from './config/encryption-keys.ts';
 import { ConfigError, parseConfig } from './config/env.ts';
 import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
 import { answerClientError } from './http/client-error.ts';
+import { gracefulShutdown } from './http/graceful-shutdown.ts';
 import { createLogger } from './logger.ts';
+import { instrumentStore } from './observability/instrumented-store.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { otlpProcessor, startTracing, traceStore } from './observability/tracing.ts';
+import { createMetricsServer, listenMetrics } from './observability/metrics-server.ts';
 import { ProviderRegistry } from './providers/provider.ts';
+import { rateLimitRedis } from './security/rate-limit-redis.ts';
 import { createStore } from './store/create-store.ts';
 import { createTokenCipher } from './tokens/token-cipher.ts';
 
@@ -20,11 +24,32 @@ function start(): void {
   const providerConfigs = file.providers;
   const cipher = createTokenCipher(resolveEncryptionKeys(config));
   const clock = (): number => Date.now();
-  const store = createStore(config, clock, logger);
+  const metrics = config.metrics ? createMetrics() : undefined;
+  const tracing = config.tracing
+    ? startTracing({
+        serviceName: config.tracing.serviceName,
+        processor: otlpProcessor(config.tracing.endpoint),
+      })
+    : null;
+  const plainStore = createStore(config, clock, logger);
+  const timedStore = metrics ? instrumentStore(plainStore, metrics) : plainStore;
+  const store = tracing ? traceStore(timedStore) : timedStore;
   const providers = ProviderRegistry.create(providerConfigs, { logger });
-  // On prom-client's default registry, for whichever listener serves it.
-  const signInRefusals = signInRefusalCounter(register);
-  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, signInRefusals });
+  const limiterRedis = rateLimitRedis(config, (error) =>
+    logger.warn({ errorMessage: error.message }, 'rate limit redis connection problem'),
+  );
+  const app = createApp({
+    config,
+    store,
+    providers,
+    apis: file.apis,
+    cipher,
+    logger,
+    clock,
+    metrics,
+    rateLimitRedis: limiterRedis,
+    tracing: tracing !== null,
+  });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 65_000;
@@ -38,16 +63,32 @@ function start(): void {
     );
   });
 
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      void store.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const metricsServer = metrics && config.metrics ? createMetricsServer(metrics) : null;
+  if (metricsServer && config.metrics) {
+    const { port, host } = config.metrics;
+    listenMetrics(metricsServer, port, host).then(
+      (bound) => logger.info({ metrics: `http://${host}:${bound}/metrics` }, 'metrics listening'),
+      (error: Error) => {
+        // An operator who asked for metrics and gets none would not notice until it matters: stop here.
+        logger.fatal({ errorMessage: error.message, port, host }, 'metrics listener failed (METRICS_PORT)');
+        process.exit(1);
+      },
+    );
+  }
+
+  const shutdown = gracefulShutdown(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+    exit: (code) => process.exit(code),
+    async release() {
+      metricsServer?.close();
+      limiterRedis?.disconnect();
+      await store.close();
+      await tracing?.close();
+    },
+  });
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 try {

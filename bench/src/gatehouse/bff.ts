@@ -9,6 +9,9 @@ export { resolveEncryptionKeys } from '../../../apps/bff/src/config/encryption-k
 export { loadProvidersFile } from '../../../apps/bff/src/config/providers-file.ts';
 export { answerClientError } from '../../../apps/bff/src/http/client-error.ts';
 export { createLogger } from '../../../apps/bff/src/logger.ts';
+export { instrumentStore } from '../../../apps/bff/src/observability/instrumented-store.ts';
+export { createMetrics } from '../../../apps/bff/src/observability/metrics.ts';
+export { createMetricsServer, listenMetrics } from '../../../apps/bff/src/observability/metrics-server.ts';
 export { ProviderRegistry } from '../../../apps/bff/src/providers/provider.ts';
 export { NO_STORE_HEADERS, securityHeaderList } from '../../../apps/bff/src/security/headers.ts';
 export { csrfRefusal } from '../../../apps/bff/src/security/request-guard.ts';

@@ -5,6 +5,7 @@ import { frameworklessScenario } from './frameworkless.ts';
 import { koaFloorScenario } from './koa-floor.ts';
 import { loginScenario } from './login.ts';
 import { memoryScenario } from './memory.ts';
+import { metricsOverheadScenario } from './metrics-overhead.ts';
 import { proxyScenario } from './proxy.ts';
 import type { Scenario } from './scenario.ts';
 import { sessionScenario } from './session.ts';
@@ -21,6 +22,7 @@ export const SCENARIOS: Scenario[] = [
     baseline: 'raw',
     budgets: { throughput: { min: 0.75 }, cpu: { min: 0.75 } },
   }),
+  metricsOverheadScenario,
   callbackScenario,
   proxyScenario,
   loginScenario({

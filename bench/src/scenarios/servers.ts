@@ -34,6 +34,8 @@ export interface Servers {
   'bare-relay': ChildHandle<unknown>;
   'gatehouse-memory': ChildHandle<GatehouseInfo>;
   'gatehouse-memory-info-log': ChildHandle<GatehouseInfo>;
+  /** The memory-store server with Prometheus metrics on (the others run with them off). */
+  'gatehouse-memory-metrics': ChildHandle<GatehouseInfo>;
   'gatehouse-file': ChildHandle<GatehouseInfo>;
   'gatehouse-redis': ChildHandle<GatehouseInfo>;
 }
@@ -69,6 +71,7 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       name: ServerName,
       store: GatehouseOptions['store'],
       logLevel = 'warn',
+      metrics = false,
     ): Promise<ChildHandle<GatehouseInfo>> => {
       const [op, upstream] = await Promise.all([pool.get('op'), pool.get('upstream')]);
       const options: GatehouseOptions = {
@@ -80,6 +83,7 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
         redisUrl: settings.redisUrl,
         redisKeyPrefix: `${settings.redisKeyPrefix}${name}:`,
         workDir: settings.workDir,
+        metrics,
       };
       return startChild<GatehouseInfo>(name, entry('gatehouse'), options, profiled);
     };
@@ -136,6 +140,7 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       },
       'gatehouse-memory': () => gatehouse('gatehouse-memory', 'memory'),
       'gatehouse-memory-info-log': () => gatehouse('gatehouse-memory-info-log', 'memory', 'info'),
+      'gatehouse-memory-metrics': () => gatehouse('gatehouse-memory-metrics', 'memory', 'warn', true),
       'gatehouse-file': () => gatehouse('gatehouse-file', 'file'),
       'gatehouse-redis': () => gatehouse('gatehouse-redis', 'redis'),
     };

@@ -6,9 +6,13 @@ import {
   answerClientError,
   createApp,
   createLogger,
+  createMetrics,
+  createMetricsServer,
   createStore,
   createTokenCipher,
   hashBinding,
+  instrumentStore,
+  listenMetrics,
   loadProvidersFile,
   parseConfig,
   ProviderRegistry,
@@ -43,6 +47,8 @@ export interface GatehouseOptions {
   redisKeyPrefix: string;
   /** A private directory for the providers file and the file store. */
   workDir: string;
+  /** Prometheus metrics recorded and served on a listener of their own, as `METRICS_PORT` makes server.ts do. */
+  metrics?: boolean;
 }
 
 export interface GatehouseInfo {
@@ -116,13 +122,17 @@ const logger = createLogger(config.logLevel);
 const file = loadProvidersFile(providersFile, env);
 const cipher = createTokenCipher(resolveEncryptionKeys(config));
 const clock = (): number => Date.now();
-const store = createStore(config, clock, logger);
+const metrics = options.metrics ? createMetrics() : undefined;
+const plainStore = createStore(config, clock, logger);
+const store = metrics ? instrumentStore(plainStore, metrics) : plainStore;
+const metricsServer = metrics ? createMetricsServer(metrics) : null;
+if (metricsServer) await listenMetrics(metricsServer, 0, '127.0.0.1');
 const providers = ProviderRegistry.create(file.providers, { logger });
 await providers.warmUp();
 if (!providers.default.available) throw new Error(`the provider at ${options.issuer} is not available`);
 server.on(
   'request',
-  createApp({ config, store, providers, apis: file.apis, cipher, logger, clock }).callback(),
+  createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, metrics }).callback(),
 );
 
 const sessionIds = await seedSessions(store, options.sessions, (index) =>
@@ -165,6 +175,7 @@ serveParent(
   async () => {
     server.closeAllConnections();
     server.close();
+    metricsServer?.close();
     await store.close();
   },
 );

@@ -18,6 +18,7 @@ export function callback(deps: AppDeps): Middleware {
       browserBinding: readBrowserBinding(ctx, binding),
       userAgent: ctx.get('user-agent').slice(0, 256) || null,
     });
+    ctx.state.signInProvider = outcome.provider; // observability/sign-in-metrics.ts
     // The request's child logger is built on first use: a successful sign-in at the default level needs none.
     const log = () => ctx.state.log ?? deps.logger;
     if (!outcome.ok && outcome.refusal) {

@@ -3,7 +3,7 @@ import type { SignInDeps } from '../sign-in/sign-in-deps.ts';
 
 /** The sign-in core's share of the app's deps, its policy read from configuration once. */
 export function signInDeps(deps: AppDeps): SignInDeps {
-  const { store, providers, cipher, clock, logger, config, signInRefusals } = deps;
+  const { store, providers, cipher, clock, logger, config, metrics } = deps;
   return {
     store,
     providers,
@@ -16,6 +16,6 @@ export function signInDeps(deps: AppDeps): SignInDeps {
       transactionTtlMs: config.loginTransactionTtlMs,
       session: config.session,
     },
-    ...(signInRefusals ? { signInRefusals } : {}),
+    ...(metrics ? { metrics } : {}),
   };
 }

@@ -60,6 +60,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** The largest request body accepted, in bytes; a larger declared body is a 413 (http/body-limit.ts). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(10_485_760), // 10 MiB: proxied uploads too
+  /** On SIGTERM, how long requests in flight (proxied streams too) may run before they are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint (`<url>/v1/traces`); unset, tracing is off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: baseUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('gatehouse-bff'),
+  /** Prometheus `GET /metrics` on a listener of its own; 0 turns metrics off (observability/metrics.ts). */
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -93,6 +101,11 @@ export interface Config {
   loginTransactionTtlMs: number;
   rateLimitLoginPerMinute: number;
   maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+  /** null unless `OTEL_EXPORTER_OTLP_ENDPOINT` is set. */
+  tracing: { endpoint: string; serviceName: string } | null;
+  /** null when `METRICS_PORT=0`. */
+  metrics: { port: number; host: string } | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -177,6 +190,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loginTransactionTtlMs: e.LOGIN_TRANSACTION_TTL * 1000,
     rateLimitLoginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
+      : null,
+    metrics: e.METRICS_PORT === 0 ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     logLevel: e.LOG_LEVEL,
   };
 }

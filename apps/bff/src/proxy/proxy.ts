@@ -8,6 +8,7 @@ import type { TokenService } from '../tokens/token-service.ts';
 import { requirementProblem } from './api-requirements.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
+import { injectTraceContext } from '../observability/tracing.ts';
 
 const PREFIX = '/api/proxy/';
 const UPSTREAM_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -61,6 +62,8 @@ export function proxy(
     headers['x-forwarded-for'] = ctx.ip;
     const requestId = ctx.response.get('x-request-id');
     if (requestId) headers['x-request-id'] = requestId;
+    injectTraceContext(headers); // W3C traceparent, when tracing is on
+
     const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
 
     // Streamed straight into the browser's response: no intermediate readable, no pipeline (whose per-request
@@ -68,6 +71,9 @@ export function proxy(
     // undici writes each chunk as it comes, waits on backpressure, ends the response, and aborts the upstream
     // request if the browser goes away.
     let started = false;
+    const sentAt = performance.now();
+    const observe = (status: number | 'error' | 'timeout'): void =>
+      deps.metrics?.proxyUpstream(api.name, status, (performance.now() - sentAt) / 1000);
     try {
       await stream(
         target,
@@ -89,10 +95,13 @@ export function proxy(
           return ctx.res;
         },
       );
+      observe(ctx.status);
     } catch (error) {
+      const failure = started ? null : upstreamFailure(error, api);
+      observe(started ? ctx.status : failure?.status === 504 ? 'timeout' : 'error');
       // Before the upstream answered: an error response. After: the response is already on its way, and
       // undici has destroyed it (the browser sees the connection close, as it would have without the BFF).
-      if (!started) throw upstreamFailure(error, api);
+      if (failure) throw failure;
     }
   };
 

@@ -25,7 +25,8 @@ interface Window {
  *
  * The client IP is koa's `ctx.ip`: the socket's address, or — with `TRUST_PROXY` — the address the proxy in
  * front appended to `X-Forwarded-For` (app.ts trusts exactly one hop, so a client cannot pick its own bucket).
- * Each replica counts on its own: with N replicas a client gets at most N × limit.
+ * Each replica counts on its own: with N replicas a client gets at most N × limit. With sessions in Redis,
+ * `shared-rate-limit.ts` counts for all replicas instead.
  */
 export function rateLimit(options: RateLimitOptions): Middleware {
   const { name, limit, windowMs, clock, maxKeys = 50_000 } = options;

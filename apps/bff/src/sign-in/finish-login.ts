@@ -126,7 +126,7 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
   // Before any session exists: a refused user gets no cookie, and the tokens they were issued are revoked.
   const decision = decideSignIn({ ...loaded.user, claims: loaded.claims }, provider.config.allow);
   if (!decision.allowed) {
-    deps.signInRefusals?.count(provider.name, decision.reason);
+    deps.metrics?.signInRefusals.count(provider.name, decision.reason);
     void revokeTokens(deps, provider.name, () => ({
       accessToken: tokens.access_token,
       refreshToken: tokens.refresh_token ?? null,

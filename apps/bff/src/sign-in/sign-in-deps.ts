@@ -4,7 +4,7 @@ import type { ProviderRegistry } from '../providers/provider.ts';
 import type { LifetimePolicy } from '../session/lifetime.ts';
 import type { SessionStore } from '../store/store.ts';
 import type { TokenCipher } from '../tokens/token-cipher.ts';
-import type { SignInRefusals } from './sign-in-refusals.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 /** The rules of a sign-in that configuration sets. */
 export interface SignInPolicy {
@@ -30,6 +30,6 @@ export interface SignInDeps {
   providerClock: Clock;
   logger: Logger;
   policy: SignInPolicy;
-  /** Counts users the `allow` rules turned away (a metric), where the app has one. */
-  signInRefusals?: SignInRefusals;
+  /** Refreshes and refused sign-ins are counted here, where the app records metrics. */
+  metrics?: Pick<Metrics, 'tokenRefresh' | 'signInRefusals'>;
 }

@@ -3,6 +3,7 @@ import { refreshSessionClaims } from '../sign-in/session-claims.ts';
 import type { SignInDeps } from '../sign-in/sign-in-deps.ts';
 import { providerUnavailable, sessionEnded, SignInError } from '../sign-in/sign-in-error.ts';
 import type { StoredSession } from '../store/store.ts';
+import { traced } from '../observability/tracing.ts';
 import type { ResourceToken, TokenSet } from './token-set.ts';
 import { openTokens, sealTokens, tokenSetFrom } from './sealed-tokens.ts';
 
@@ -42,7 +43,10 @@ export class TokenService {
   private readonly inFlight = new Map<string, Promise<TokenSet>>();
 
   constructor(
-    private readonly deps: Pick<SignInDeps, 'store' | 'providers' | 'cipher' | 'clock' | 'logger'>,
+    private readonly deps: Pick<
+      SignInDeps,
+      'store' | 'providers' | 'cipher' | 'clock' | 'logger' | 'metrics'
+    >,
   ) {}
 
   /** The session's access token — for `resource` (RFC 8707) when given — fresh for at least 30 s. */
@@ -53,7 +57,9 @@ export class TokenService {
     const flight = `${key}\n${resource ?? ''}`;
     let pending = this.inFlight.get(flight);
     if (!pending) {
-      pending = this.refreshUnderLease(key, resource).finally(() => this.inFlight.delete(flight));
+      pending = traced('gatehouse.refresh', { 'gatehouse.provider': session.provider }, () =>
+        this.refreshUnderLease(key, resource),
+      ).finally(() => this.inFlight.delete(flight));
       this.inFlight.set(flight, pending);
     }
     const refreshed = this.pick(await pending, resource);
@@ -134,6 +140,7 @@ export class TokenService {
           { provider: provider.name, errorName: (error as Error).name },
           'token refresh failed; will retry',
         );
+        this.deps.metrics?.tokenRefresh(provider.name, 'unavailable');
         throw providerUnavailable(provider.name);
       }
       logger.info(
@@ -144,6 +151,7 @@ export class TokenService {
         },
         'token refresh refused; session ended',
       );
+      this.deps.metrics?.tokenRefresh(provider.name, 'refused');
       await store.destroy(key);
       throw sessionEnded();
     }
@@ -168,6 +176,7 @@ export class TokenService {
     };
     // `update` never resurrects: a session revoked while we refreshed stays revoked.
     if (!(await store.update(key, updated))) throw sessionEnded();
+    this.deps.metrics?.tokenRefresh(provider.name, 'success');
     logger.debug({ provider: provider.name, resource: resource ?? null }, 'tokens refreshed');
     return next;
   }

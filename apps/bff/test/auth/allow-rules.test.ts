@@ -1,8 +1,8 @@
 import { SessionInfoSchema } from '@gatehouse/shared';
 import { startOAuth2Provider, type RunningOAuth2Provider } from '@gatehouse/idp';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInRefusalCounter, subjectHash } from '../../src/sign-in/sign-in-refusals.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
+import { subjectHash } from '../../src/sign-in/sign-in-refusals.ts';
 import type { ProviderConfig } from '../../src/config/providers-file.ts';
 import type { MemoryStore } from '../../src/store/memory-store.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
@@ -26,7 +26,7 @@ const PASSWORDS: Record<string, string> = {
 let h: Harness;
 let octo: RunningOAuth2Provider;
 let store: MemoryStore;
-const metrics = new Registry();
+const metrics = createMetrics({ processMetrics: false });
 
 beforeAll(async () => {
   const port = await sparePort();
@@ -55,7 +55,7 @@ beforeAll(async () => {
   h = await startHarness({
     port,
     store: (clock) => (store = createMemoryStore({ clock: clock.now })),
-    signInRefusals: signInRefusalCounter(metrics),
+    metrics,
     providers: (issuer, config) => {
       const dev = (name: string, extra: Partial<ProviderConfig>): ProviderConfig => ({
         name,
@@ -100,7 +100,7 @@ async function signIn(provider: string, user: string) {
 }
 
 async function refusals(provider: string, reason: string): Promise<number> {
-  const metric = await metrics.getSingleMetric('gatehouse_sign_in_refusals_total')!.get();
+  const metric = await metrics.registry.getSingleMetric('gatehouse_sign_in_refusals_total')!.get();
   return metric.values.find((v) => v.labels.provider === provider && v.labels.reason === reason)?.value ?? 0;
 }
 

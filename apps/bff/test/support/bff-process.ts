@@ -23,6 +23,7 @@ export async function startBffProcess(env: Record<string, string>, port?: number
       BFF_PORT: String(bffPort),
       PUBLIC_BFF_URL: url,
       LOG_LEVEL: 'warn',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
 import type { CookieJar as IdpCookieJar } from '@gatehouse/idp';
 import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
 import { createApp } from '../../src/app.ts';
@@ -10,6 +11,9 @@ import { defaultProviders, type ApiConfig, type ProviderConfig } from '../../src
 import type { AppDeps } from '../../src/deps.ts';
 import { answerClientError } from '../../src/http/client-error.ts';
 import { createLogger } from '../../src/logger.ts';
+import { instrumentStore } from '../../src/observability/instrumented-store.ts';
+import type { Metrics } from '../../src/observability/metrics.ts';
+import { traceStore } from '../../src/observability/tracing.ts';
 import { ProviderRegistry } from '../../src/providers/provider.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import type { SessionStore } from '../../src/store/store.ts';
@@ -49,7 +53,12 @@ export interface HarnessOptions {
   /** Token-sealing keys, first one sealing (default: one fixed test key). */
   encryptionKeys?: EncryptionKey[];
   accessTokenTtl?: number;
-  signInRefusals?: AppDeps['signInRefusals'];
+  /** Record Prometheus metrics (and time the store) as `server.ts` does when `METRICS_PORT` is set. */
+  metrics?: Metrics;
+  /** Share the login rate limit on this Redis connection, as `server.ts` does with `SESSION_STORE=redis`. */
+  rateLimitRedis?: Redis;
+  /** Spans for requests, sign-in, proxy and store calls, into whatever tracer provider the test registered. */
+  tracing?: boolean;
 }
 
 export interface Harness {
@@ -107,7 +116,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = new TestClock();
   const logs = new LogSink();
   const logger = createLogger('debug', logs);
-  const store = options.store ? await options.store(clock) : createMemoryStore({ clock: clock.now });
+  const plainStore = options.store ? await options.store(clock) : createMemoryStore({ clock: clock.now });
+  const timedStore = options.metrics ? instrumentStore(plainStore, options.metrics) : plainStore;
+  const store = options.tracing ? traceStore(timedStore) : timedStore;
   const providerConfigs = options.providers
     ? options.providers(idp.issuer, config)
     : defaultProviders({ idpPort: 0, ...config.devClient }).map((p) => ({ ...p, issuer: idp.issuer }));
@@ -121,7 +132,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cipher: createTokenCipher(options.encryptionKeys ?? [{ id: 'test', key: TEST_KEY }]),
     logger,
     clock: clock.now,
-    ...(options.signInRefusals ? { signInRefusals: options.signInRefusals } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.rateLimitRedis ? { rateLimitRedis: options.rateLimitRedis } : {}),
+    ...(options.tracing ? { tracing: true } : {}),
   };
   server.on('request', createApp(deps).callback());
 
