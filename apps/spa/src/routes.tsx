@@ -1,31 +1,21 @@
 import type { SessionInfo, SessionSummary } from '@gatehouse/shared';
+import {
+  GatehouseError,
+  isSignInRequired,
+  isUnauthenticated,
+  type Gatehouse,
+  type SignInRequired,
+} from '@gatehouse/react';
 import { redirect, type RouteObject } from 'react-router-dom';
-import { BffError, isUnauthenticated, type BffClient } from './api/bff.ts';
-import { browser } from './lib/browser.ts';
-import { AppContext, createProviderCache, createSessionStore, type AppServices } from './lib/app-context.ts';
-import { loginSucceeded, mayRedirectToLogin } from './lib/login-redirect.ts';
-import { Layout, Loading } from './pages/Layout.tsx';
+import { messageOf } from './lib/messages.ts';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
-import { DashboardPage } from './pages/DashboardPage.tsx';
-import { SessionsPage } from './pages/SessionsPage.tsx';
+import { Layout, Loading } from './pages/Layout.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
-
-export interface RootData {
-  session: SessionInfo | null;
-  /** Set when the BFF could not be asked (unreachable, failing): the app still renders, signed out. */
-  unavailable: string | null;
-}
 
 export interface HomeData {
   providers: { name: string; label: string; available: boolean }[];
   providersError: string | null;
-}
-
-/** A protected route without a session: the browser is on its way to the login (or a loop was stopped). */
-export interface SignInRequired {
-  signIn: 'redirecting' | 'loop';
-  loginUrl: string;
 }
 
 export type DashboardData = SignInRequired | { session: SessionInfo; providerLabel: string | null };
@@ -35,79 +25,34 @@ export type SessionsData =
   | { sessions: SessionSummary[]; unavailable?: never }
   | { unavailable: true; sessions?: never };
 
-export function isSignInRequired(data: object): data is SignInRequired {
-  return 'signIn' in data;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof BffError ? error.message : 'Something went wrong. Please try again.';
-}
-
-export function createRoutes(client: BffClient): RouteObject[] {
-  const services: AppServices = {
-    client,
-    session: createSessionStore(client),
-    providers: createProviderCache(client),
-  };
-
-  async function defaultProvider(): Promise<string | undefined> {
-    try {
-      const providers = await services.providers();
-      return (providers.find((p) => p.available) ?? providers[0])?.name;
-    } catch {
-      return undefined; // the BFF picks its first provider
-    }
-  }
-
-  /** The session, or — signed out — a full-page trip through the login that comes back to this URL. */
-  async function requireSession(request: Request): Promise<SessionInfo | SignInRequired> {
-    const session = await services.session.get();
-    if (session) {
-      loginSucceeded();
-      return session;
-    }
-    const url = new URL(request.url);
-    const loginUrl = client.loginUrl(await defaultProvider(), url.pathname + url.search);
-    if (!mayRedirectToLogin()) return { signIn: 'loop', loginUrl };
-    browser.assign(loginUrl);
-    return { signIn: 'redirecting', loginUrl };
-  }
-
-  /** A 401 after the session was loaded: it expired or was revoked; show the signed-out home. */
-  function signedOutRedirect(): Response {
-    services.session.signedOut();
-    return redirect('/');
-  }
+/**
+ * The routes over one `Gatehouse`: the session is read once per page (by whichever loader asks first) and kept
+ * live by `@gatehouse/react`; the protected pages are separate chunks, loaded when first visited.
+ */
+export function createRoutes(gatehouse: Gatehouse): RouteObject[] {
+  const { client, session } = gatehouse;
 
   return [
     {
       id: 'root',
       path: '/',
-      element: (
-        <AppContext.Provider value={services}>
-          <Layout />
-        </AppContext.Provider>
-      ),
+      element: <Layout />,
       errorElement: <ErrorPage />,
       HydrateFallback: Loading,
-      // Reads the session loaded once; re-running it after a sign-out elsewhere in the app costs no request.
-      shouldRevalidate: () => true,
-      loader: async (): Promise<RootData> => {
-        try {
-          return { session: await services.session.get(), unavailable: null };
-        } catch (error) {
-          return { session: null, unavailable: messageOf(error) };
-        }
+      loader: async () => {
+        await session.load().catch(() => null);
+        return null;
       },
       children: [
         {
           index: true,
           element: <HomePage />,
+          // Signed out, the sign-in buttons; fetched again after a sign-out elsewhere (a revalidation).
           loader: async (): Promise<HomeData> => {
-            const session = await services.session.get().catch(() => null);
-            if (session) return { providers: [], providersError: null };
+            const current = await session.load().catch(() => null);
+            if (current) return { providers: [], providersError: null };
             try {
-              return { providers: await services.providers(), providersError: null };
+              return { providers: await gatehouse.providers(), providersError: null };
             } catch (error) {
               return { providers: [], providersError: messageOf(error) };
             }
@@ -115,26 +60,27 @@ export function createRoutes(client: BffClient): RouteObject[] {
         },
         {
           path: 'dashboard',
-          element: <DashboardPage />,
+          lazy: async () => ({ Component: (await import('./pages/DashboardPage.tsx')).DashboardPage }),
           loader: async ({ request }): Promise<DashboardData> => {
-            const session = await requireSession(request);
-            if (isSignInRequired(session)) return session;
-            const providers = await services.providers().catch(() => []);
-            const providerLabel = providers.find((p) => p.name === session.provider)?.label ?? null;
-            return { session, providerLabel };
+            const guard = await gatehouse.requireSession(request);
+            if (isSignInRequired(guard)) return guard;
+            const providers = await gatehouse.providers().catch(() => []);
+            const providerLabel = providers.find((p) => p.name === guard.session.provider)?.label ?? null;
+            return { session: guard.session, providerLabel };
           },
         },
         {
           path: 'sessions',
-          element: <SessionsPage />,
+          lazy: async () => ({ Component: (await import('./pages/SessionsPage.tsx')).SessionsPage }),
           loader: async ({ request }): Promise<SessionsData> => {
-            const session = await requireSession(request);
-            if (isSignInRequired(session)) return session;
+            const guard = await gatehouse.requireSession(request);
+            if (isSignInRequired(guard)) return guard;
             try {
               return { sessions: await client.listSessions() };
             } catch (error) {
-              if (isUnauthenticated(error)) throw signedOutRedirect();
-              if (error instanceof BffError && (error.status === 404 || error.status === 501)) {
+              // The session ended meanwhile: the store knows it already; show the signed-out home.
+              if (isUnauthenticated(error)) throw redirect('/');
+              if (error instanceof GatehouseError && (error.status === 404 || error.status === 501)) {
                 return { unavailable: true };
               }
               throw error;
