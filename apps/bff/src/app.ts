@@ -9,6 +9,10 @@ import { login } from './auth/login.ts';
 import { logout } from './auth/logout.ts';
 import { listProviders } from './auth/providers.ts';
 import type { AppDeps } from './deps.ts';
+import { sessionEventStream } from './events/event-stream.ts';
+import { extendSession } from './events/extend-session.ts';
+import { createLocalEventBus } from './events/local-event-bus.ts';
+import { StreamRegistry } from './events/stream-registry.ts';
 import { bodyLimit } from './http/body-limit.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthz, readyz } from './http/health.ts';
@@ -22,7 +26,8 @@ import { sessionCookie } from './session/session-cookie.ts';
 import { TokenService } from './session/token-service.ts';
 
 /** Builds the BFF from explicit dependencies. It does not listen: `server.ts` does, tests call `app.callback()`. */
-export function createApp(deps: AppDeps): Koa {
+export function createApp(given: AppDeps): Koa {
+  const deps = { ...given, events: given.events ?? createLocalEventBus() };
   const { config, logger } = deps;
   // With TRUST_PROXY, exactly one proxy hop is trusted: ctx.ip is the address that proxy appended to
   // X-Forwarded-For, never a value the client put in front of it (rate limits key on ctx.ip).
@@ -52,6 +57,10 @@ export function createApp(deps: AppDeps): Koa {
   // Called by the provider, server to server: no cookie, no CSRF header; the signed token is the credential.
   router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
   router.get('/api/session', csrf, withSession, authenticated, getSession);
+  // EventSource sends no custom header: the stream checks the Origin itself.
+  const streams = new StreamRegistry(config.events, deps.clock);
+  router.get('/api/session/events', withSession, sessionEventStream(deps, streams));
+  router.post('/api/session/extend', csrf, withSession, extendSession(deps));
   router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));
   router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));
   router.delete('/api/sessions/:id', csrf, withSession, authenticated, revokeSession(deps));

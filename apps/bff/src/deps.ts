@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
+import type { SessionEventBus } from './events/session-event.ts';
 import type { ApiConfig } from './config/providers-file.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
 import type { TokenCipher } from './session/token-cipher.ts';
@@ -15,4 +16,6 @@ export interface AppDeps {
   cipher: TokenCipher;
   logger: Logger;
   clock: Clock;
+  /** Live session events (`GET /api/session/events`); within the process when absent. */
+  events?: SessionEventBus;
 }

@@ -5,6 +5,7 @@ import { ConfigError, parseConfig } from './config/env.ts';
 import { defaultProvidersFile, loadProvidersFile } from './config/providers-file.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
+import { createEventBus } from './events/create-event-bus.ts';
 import { ProviderRegistry } from './providers/provider.ts';
 import { createStore } from './session/create-store.ts';
 import { createTokenCipher } from './session/token-cipher.ts';
@@ -20,7 +21,8 @@ function start(): void {
   const clock = (): number => Date.now();
   const store = createStore(config, clock, logger);
   const providers = ProviderRegistry.create(providerConfigs, { logger });
-  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock });
+  const events = createEventBus(config, store, logger);
+  const app = createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, events });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 65_000;
@@ -37,7 +39,10 @@ function start(): void {
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      void store.close().finally(() => process.exit(0));
+      void events
+        .close()
+        .then(() => store.close())
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5000).unref();

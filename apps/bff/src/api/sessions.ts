@@ -1,6 +1,7 @@
 import type { SessionSummary } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
+import { sessionEnded } from '../events/session-event.ts';
 import { notFound } from '../http/errors.ts';
 import type { SessionState } from './require-session.ts';
 
@@ -32,6 +33,7 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
     const own = await deps.store.listByUser(session.provider, session.user.sub);
     if (!own.some(([handle]) => handle === id)) throw notFound('No such session.');
     await deps.store.destroy(id);
+    await deps.events?.publish(id, sessionEnded('revoked'));
     if (id === key) ctx.session = null;
     ctx.status = 204;
   };
@@ -43,6 +45,7 @@ export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
     const { session } = ctx.state.auth;
     const own = await deps.store.listByUser(session.provider, session.user.sub);
     await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
+    await Promise.all(own.map(([handle]) => deps.events?.publish(handle, sessionEnded('revoked'))));
     ctx.session = null;
     ctx.status = 204;
   };

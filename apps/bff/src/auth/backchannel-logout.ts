@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Provider } from '../providers/provider.ts';
 import { isFirstUseOfLogoutToken } from './logout-token-replay.ts';
+import { sessionEnded } from '../events/session-event.ts';
 
 const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const CLOCK_TOLERANCE_S = 30;
@@ -102,6 +103,7 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
         : await deps.store.listBySid(provider.name, sid!);
     const doomed = sessions.filter(([, session]) => sid === null || session.sid === sid);
     await Promise.all(doomed.map(([key]) => deps.store.destroy(key)));
+    await Promise.all(doomed.map(([key]) => deps.events?.publish(key, sessionEnded('provider_logout'))));
     deps.logger.info({ provider: provider.name, removed: doomed.length }, 'back-channel logout');
     ctx.status = 200;
     ctx.body = '';

@@ -1,6 +1,7 @@
 import type { LogoutResponse } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
+import { sessionEnded } from '../events/session-event.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
 import { currentSession } from '../session/session-cookie.ts';
 import type { StoredSession } from '../session/store.ts';
@@ -17,6 +18,7 @@ export function logout(deps: AppDeps): Middleware {
     const home = `${spaOriginFor(ctx, config.spaOrigins)}/`;
     const current = currentSession(ctx);
     ctx.session = null;
+    if (current) await deps.events?.publish(current.key, sessionEnded('signed_out'));
     const body: LogoutResponse = {
       redirectTo: current ? await endSessionUrl(deps, current.session, home) : home,
     };

@@ -60,6 +60,10 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** The largest request body accepted, in bytes; a larger declared body is a 413 (http/body-limit.ts). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(10_485_760), // 10 MiB: proxied uploads too
+  /** Open `GET /api/session/events` streams per session (its tabs) and per replica; the heartbeat, seconds. */
+  SESSION_EVENTS_MAX_PER_SESSION: z.coerce.number().int().positive().default(16),
+  SESSION_EVENTS_MAX_STREAMS: z.coerce.number().int().positive().default(10_000),
+  SESSION_EVENTS_HEARTBEAT: z.coerce.number().int().positive().default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +90,8 @@ export interface Config {
     sameSite: 'lax' | 'strict';
     encryptionKeys: string | undefined;
   };
+  /** `GET /api/session/events` bounds (events/stream-registry.ts). */
+  events: { maxPerSession: number; maxStreams: number; heartbeatMs: number };
   cookieSecure: boolean;
   trustProxy: boolean;
   providersFile: string | undefined;
@@ -169,6 +175,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       cookieName: e.SESSION_COOKIE_NAME,
       sameSite: e.SESSION_COOKIE_SAMESITE,
       encryptionKeys: e.SESSION_ENCRYPTION_KEYS,
+    },
+    events: {
+      maxPerSession: e.SESSION_EVENTS_MAX_PER_SESSION,
+      maxStreams: e.SESSION_EVENTS_MAX_STREAMS,
+      heartbeatMs: e.SESSION_EVENTS_HEARTBEAT * 1000,
     },
     cookieSecure: e.COOKIE_SECURE,
     trustProxy: e.TRUST_PROXY,
