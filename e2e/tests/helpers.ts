@@ -13,6 +13,10 @@ export const USERS = {
   bob: { username: 'bob', password: 'builder', name: 'Bob Builder', email: 'bob@example.com' },
   carol: { username: 'carol', password: 'carol-e2e', name: 'Carol Revoker', email: 'carol@example.com' },
   dave: { username: 'dave', password: 'dave-e2e', name: 'Dave Everywhere', email: 'dave@example.com' },
+  // Owned by tests/live-session.spec.ts and tests-short-idle/ (sign-outs and revocations of their own).
+  erin: { username: 'erin', password: 'erin-e2e', name: 'Erin Twotabs', email: 'erin@example.com' },
+  frank: { username: 'frank', password: 'frank-e2e', name: 'Frank Revoked', email: 'frank@example.com' },
+  grace: { username: 'grace', password: 'grace-e2e', name: 'Grace Idle', email: 'grace@example.com' },
 } as const;
 export type User = (typeof USERS)[keyof typeof USERS];
 

@@ -171,10 +171,12 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
 
   function read(slide: boolean): Promise<SessionInfo | null> {
     lastRead = Date.now();
+    const before = state.session;
     const request = client.getSession({ slide }).then(
       (session) => {
         if (session) apply(session, 'read');
-        else signedOut(state.status === 'authenticated' ? 'expired' : null);
+        // Gone after its end time: it expired; gone before it, the page cannot tell why.
+        else signedOut(before && Date.now() >= expiryPlan(before).endsAt ? 'expired' : null);
         return session;
       },
       (error: unknown) => {
