@@ -60,13 +60,17 @@ test('two tabs: signing out in one shows the signed-out home in the other within
   const submitted = Date.now();
   await first.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expectDashboardOf(first, user);
+  const landed = Date.now();
   await expect(second.getByText(`Signed in as ${user.name}.`)).toBeVisible({ timeout: 2_000 });
-  const signInDelay = Date.now() - submitted;
+  const signInDelay = Date.now() - landed;
+  const viaLogin = Date.now() - submitted;
   testInfo.annotations.push({
     type: 'measured',
-    description: `tab sync: sign-out ${signOutDelay} ms; sign-in (from submitting the IdP form) ${signInDelay} ms`,
+    description: `tab sync: sign-out ${signOutDelay} ms; sign-in ${signInDelay} ms after the first tab landed (${viaLogin} ms from submitting the IdP form)`,
   });
-  console.log(`measured tab sync: sign-out ${signOutDelay} ms, sign-in ${signInDelay} ms`);
+  console.log(
+    `measured tab sync: sign-out ${signOutDelay} ms, sign-in ${signInDelay} ms (${viaLogin} ms from the IdP form)`,
+  );
 });
 
 test('a session revoked from another browser ends in the first within 3 s', async ({ browser }, testInfo) => {

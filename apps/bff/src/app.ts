@@ -59,7 +59,7 @@ export function createApp(given: AppDeps): Koa {
   router.get('/api/session', csrf, withSession, authenticated, getSession);
   // EventSource sends no custom header: the stream checks the Origin itself.
   const streams = new StreamRegistry(config.events, deps.clock);
-  router.get('/api/session/events', withSession, sessionEventStream(deps, streams));
+  router.get('/api/session/events', sessionEventStream(deps, streams));
   router.post('/api/session/extend', csrf, withSession, extendSession(deps));
   router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));
   router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));

@@ -44,8 +44,13 @@ export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
   return async (ctx) => {
     const { session } = ctx.state.auth;
     const own = await deps.store.listByUser(session.provider, session.user.sub);
-    await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
-    await Promise.all(own.map(([handle]) => deps.events?.publish(handle, sessionEnded('revoked'))));
+    // Each open tab is told as soon as its own session is gone, not after the last one.
+    await Promise.all(
+      own.map(async ([handle]) => {
+        await deps.store.destroy(handle);
+        await deps.events?.publish(handle, sessionEnded('revoked'));
+      }),
+    );
     ctx.session = null;
     ctx.status = 204;
   };

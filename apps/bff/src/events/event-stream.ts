@@ -1,10 +1,9 @@
-import { PassThrough } from 'node:stream';
 import type { SessionInfo } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { csrfRejected, HttpError, unauthenticated } from '../http/errors.ts';
 import { toSessionInfo } from '../session/lifetime.ts';
-import { currentSession } from '../session/session-cookie.ts';
+import { isWellFormedSessionId, storeKeyFor } from '../session/keys.ts';
 import { sessionEnded, type SessionEvent, type SessionEventBus } from './session-event.ts';
 import type { RegisteredStream, StreamRegistry } from './stream-registry.ts';
 
@@ -17,6 +16,10 @@ export interface EventStreamDeps extends AppDeps {
  * header, so the Origin must be an allowed SPA origin. The stream opens with the session as it is, then says
  * `session` when it changes and `ended` (with why) when it ends, and closes. Reading the session here never
  * slides its idle expiry: watching is not activity.
+ *
+ * A stream stays open for hours, so it keeps as little as it can: it reads the cookie itself rather than through
+ * koa-session (whose per-request state would live as long as the stream, sealed tokens included), and writes to
+ * the raw response (`ctx.respond = false`) rather than through a stream Koa pipes.
  */
 export function sessionEventStream(deps: EventStreamDeps, registry: StreamRegistry): Middleware {
   const { config, store, events, logger } = deps;
@@ -25,26 +28,28 @@ export function sessionEventStream(deps: EventStreamDeps, registry: StreamRegist
   const endOf = (session: SessionInfo): number =>
     Math.min(Date.parse(session.idleExpiresAt), Date.parse(session.expiresAt));
 
-  return (ctx) => {
+  return async (ctx) => {
     const origin = ctx.get('origin');
     if (!origin || !config.spaOrigins.includes(origin)) {
       throw csrfRejected('The event stream opens only from an allowed SPA origin.');
     }
-    const current = currentSession(ctx);
-    if (!current) throw unauthenticated();
-    const { key } = current;
+    const id = ctx.cookies.get(config.session.cookieName);
+    if (!isWellFormedSessionId(id)) throw unauthenticated();
+    const key = storeKeyFor(id);
+    const record = await store.get(key);
+    if (!record) throw unauthenticated();
     const refusal = registry.refusal(key);
     if (refusal) throw new HttpError(429, 'too_many_streams', refusal, { 'Retry-After': '30' });
 
-    const body = new PassThrough();
-    let info = toSessionInfo(current.session);
+    const res = ctx.res;
+    let info = toSessionInfo(record);
     let closed = false;
     let checking = false;
 
     const send = (event: SessionEvent): void => {
       if (closed) return;
       const data = event.type === 'session' ? withTimeout(event.session) : { reason: event.reason };
-      body.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
     };
 
     const stream: RegisteredStream = {
@@ -67,7 +72,7 @@ export function sessionEventStream(deps: EventStreamDeps, registry: StreamRegist
         );
       },
       heartbeat() {
-        if (!closed) body.write(': keep-alive\n\n');
+        if (!closed) res.write(': keep-alive\n\n');
       },
     };
 
@@ -81,7 +86,7 @@ export function sessionEventStream(deps: EventStreamDeps, registry: StreamRegist
     function finish(event: SessionEvent): void {
       send(event);
       cleanup();
-      body.end();
+      res.end();
     }
 
     const unsubscribe = events.subscribe(key, onEvent);
@@ -92,15 +97,18 @@ export function sessionEventStream(deps: EventStreamDeps, registry: StreamRegist
       unsubscribe();
       unregister();
     }
-    ctx.res.once('close', cleanup);
+    res.once('close', cleanup);
 
     ctx.req.socket.setNoDelay(true);
     ctx.req.socket.setKeepAlive(true);
-    ctx.status = 200;
-    ctx.type = 'text/event-stream';
-    // Proxies must neither cache nor buffer it (nginx honours X-Accel-Buffering).
-    ctx.set({ 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
-    ctx.body = body;
+    ctx.status = 200; // for the request log; the headers below are written now
+    ctx.respond = false;
+    // Proxies must neither cache nor buffer it (nginx honours X-Accel-Buffering). CORS headers are set already.
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+    });
     send({ type: 'session', session: info });
   };
 }
