@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { getSession } from './api/session.ts';
@@ -9,7 +10,7 @@ import { login } from './auth/login.ts';
 import { logout } from './auth/logout.ts';
 import { listProviders } from './auth/providers.ts';
 import type { AppDeps } from './deps.ts';
-import { sessionEventStream } from './events/event-stream.ts';
+import { createEventStreams, EVENTS_PATH } from './events/event-stream.ts';
 import { extendSession } from './events/extend-session.ts';
 import { createLocalEventBus } from './events/local-event-bus.ts';
 import { StreamRegistry } from './events/stream-registry.ts';
@@ -58,8 +59,8 @@ export function createApp(given: AppDeps): Koa {
   router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
   router.get('/api/session', csrf, withSession, authenticated, getSession);
   // EventSource sends no custom header: the stream checks the Origin itself.
-  const streams = new StreamRegistry(config.events, deps.clock);
-  router.get('/api/session/events', sessionEventStream(deps, streams));
+  const streams = createEventStreams(deps, new StreamRegistry(config.events, deps.clock));
+  router.get(EVENTS_PATH, streams.route);
   router.post('/api/session/extend', csrf, withSession, extendSession(deps));
   router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));
   router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));
@@ -75,5 +76,15 @@ export function createApp(given: AppDeps): Koa {
   app.use(secureCookies);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
+
+  // An admitted event stream is served before Koa sees the request (see events/event-stream.ts).
+  const koaCallback = app.callback.bind(app);
+  app.callback = () => {
+    const handle = koaCallback();
+    return async (req, res) => {
+      const http1 = req instanceof IncomingMessage && res instanceof ServerResponse;
+      if (!(http1 && (await streams.tryServe(req, res)))) await handle(req, res);
+    };
+  };
   return app;
 }
