@@ -226,6 +226,28 @@ describe('useSession', () => {
     stops.forEach((stop) => stop());
   });
 
+  it('Stay signed in in one tab moves the idle expiry in the others', async () => {
+    vi.useRealTimers();
+    const extended = aliceSession(30 * MINUTE);
+    stubBff({
+      'GET /api/session': () => json(aliceSession(MINUTE)), // inside the warning already
+      'POST /api/session/extend': () => json(extended),
+    });
+    const channelName = `test-${Math.random()}`;
+    const here = createGatehouse({ bffUrl: BFF, tabSync: channelName, live: false });
+    const there = createGatehouse({ bffUrl: BFF, tabSync: channelName, live: false });
+    const stops = [here.session.start(), there.session.start()];
+    await vi.waitFor(() => expect(there.session.getSnapshot().expiryWarning).not.toBeNull());
+    await here.session.staySignedIn();
+    await vi.waitFor(() =>
+      expect(there.session.getSnapshot()).toMatchObject({
+        session: { idleExpiresAt: extended.idleExpiresAt },
+        expiryWarning: null,
+      }),
+    );
+    stops.forEach((stop) => stop());
+  });
+
   it('a sign-in in another tab is read at once by a signed-out one', async () => {
     vi.useRealTimers();
     let signedIn = false;
