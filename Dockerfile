@@ -15,6 +15,7 @@ COPY apps/idp/package.json apps/idp/
 COPY apps/spa/package.json apps/spa/
 COPY apps/api/package.json apps/api/
 COPY packages/shared/package.json packages/shared/
+COPY packages/react/package.json packages/react/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
 RUN pnpm install --frozen-lockfile

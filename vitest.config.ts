@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['apps/api', 'apps/bff', 'apps/idp', 'apps/spa', 'packages/shared'],
+    projects: ['apps/api', 'apps/bff', 'apps/idp', 'apps/spa', 'packages/react', 'packages/shared'],
   },
 });

@@ -2,7 +2,6 @@ import react from '@vitejs/plugin-react';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vite';
 import { readSpaEnv } from './env.ts';
-import { reactAlias } from './react-alias.ts';
 
 /**
  * `vite dev` / `vite preview` answer `/config.json` from the environment, like `server.ts` does in
@@ -27,7 +26,6 @@ export default defineConfig(() => {
   const env = readSpaEnv();
   return {
     plugins: [react(), runtimeConfig()],
-    resolve: { alias: reactAlias },
     server: { port: env.port, host: env.host, strictPort: true },
     preview: { port: env.port, host: env.host, strictPort: true },
     build: {
@@ -40,9 +38,8 @@ export default defineConfig(() => {
             groups: [
               {
                 name: 'react',
-                test: /[\\/]node_modules[\\/](preact|react-router|react-router-dom)[\\/]/,
+                test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/,
               },
-              { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/ },
             ],
           },
         },

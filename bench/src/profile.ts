@@ -17,6 +17,8 @@ export interface Profile {
   callbackRate: number;
   /** Sessions stored for the memory-per-session measurement. */
   memorySessions: number;
+  /** Open `GET /api/session/events` streams in the event-streams scenario. */
+  eventStreams: number;
   /** Whether budgets decide the exit code. */
   enforceBudgets: boolean;
   /** The whole run is stopped after this long, whatever happens. */
@@ -33,6 +35,7 @@ export const FULL: Profile = {
   sessions: 10_000,
   callbackRate: 200,
   memorySessions: 10_000,
+  eventStreams: 1_000,
   enforceBudgets: true,
   deadlineS: 40 * 60,
 };
@@ -47,6 +50,7 @@ export const SMOKE: Profile = {
   sessions: 100,
   callbackRate: 50,
   memorySessions: 500,
+  eventStreams: 100,
   enforceBudgets: false,
   deadlineS: 8 * 60,
 };

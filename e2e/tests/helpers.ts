@@ -16,6 +16,10 @@ export const USERS = {
   // For the providers' `allow` rules (fixtures/providers.json lets only example.com in) and `sessionClaims`.
   gina: { username: 'gina', password: 'gina-e2e', name: 'Gina Groups', email: 'gina@example.com' },
   otto: { username: 'otto', password: 'otto-e2e', name: 'Otto Outsider', email: 'otto@elsewhere.test' },
+  // Owned by tests/live-session.spec.ts and tests-short-idle/ (sign-outs and revocations of their own).
+  erin: { username: 'erin', password: 'erin-e2e', name: 'Erin Twotabs', email: 'erin@example.com' },
+  frank: { username: 'frank', password: 'frank-e2e', name: 'Frank Revoked', email: 'frank@example.com' },
+  grace: { username: 'grace', password: 'grace-e2e', name: 'Grace Idle', email: 'grace@example.com' },
 } as const;
 export type User = (typeof USERS)[keyof typeof USERS];
 

@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { getSession } from './session-api/session.ts';
@@ -9,6 +10,10 @@ import { login } from './auth/login.ts';
 import { logout } from './auth/logout.ts';
 import { listProviders } from './auth/providers.ts';
 import type { AppDeps } from './deps.ts';
+import { createEventStreams, EVENTS_PATH } from './events/event-stream.ts';
+import { extendSession } from './events/extend-session.ts';
+import { createLocalEventBus } from './events/local-event-bus.ts';
+import { StreamRegistry } from './events/stream-registry.ts';
 import { bodyLimit } from './http/body-limit.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthz, readyz } from './http/health.ts';
@@ -26,7 +31,8 @@ import { sessionCookie } from './session/session-cookie.ts';
 import { TokenService } from './tokens/token-service.ts';
 
 /** Builds the BFF from explicit dependencies. It does not listen: `server.ts` does, tests call `app.callback()`. */
-export function createApp(deps: AppDeps): Koa {
+export function createApp(given: AppDeps): Koa {
+  const deps = { ...given, events: given.events ?? createLocalEventBus() };
   const { config, logger } = deps;
   // With TRUST_PROXY, exactly one proxy hop is trusted: ctx.ip is the address that proxy appended to
   // X-Forwarded-For, never a value the client put in front of it (rate limits key on ctx.ip).
@@ -69,6 +75,10 @@ export function createApp(deps: AppDeps): Koa {
   // Called by the provider, server to server: no cookie, no CSRF header; the signed token is the credential.
   router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
   router.get('/api/session', csrf, withSession, authenticated, getSession);
+  // EventSource sends no custom header: the stream checks the Origin itself.
+  const streams = createEventStreams(deps, new StreamRegistry(config.events, deps.clock));
+  router.get(EVENTS_PATH, streams.route);
+  router.post('/api/session/extend', csrf, withSession, extendSession(deps));
   router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));
   router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));
   router.delete('/api/sessions/:id', csrf, withSession, authenticated, revokeSession(deps));
@@ -91,5 +101,15 @@ export function createApp(deps: AppDeps): Koa {
   app.use(secureCookies);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
+
+  // An admitted event stream is served before Koa sees the request (see events/event-stream.ts).
+  const koaCallback = app.callback.bind(app);
+  app.callback = () => {
+    const handle = koaCallback();
+    return async (req, res) => {
+      const http1 = req instanceof IncomingMessage && res instanceof ServerResponse;
+      if (!(http1 && (await streams.tryServe(req, res)))) await handle(req, res);
+    };
+  };
   return app;
 }

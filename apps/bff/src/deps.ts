@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
+import type { SessionEventBus } from './events/session-event.ts';
 import type { ApiConfig } from './config/providers-file.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
@@ -24,4 +25,6 @@ export interface AppDeps {
   rateLimitRedis?: Redis | null;
   /** Spans for requests, sign-in, proxy (observability/tracing.ts); on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. */
   tracing?: boolean;
+  /** Live session events (`GET /api/session/events`); within the process when absent. */
+  events?: SessionEventBus;
 }

@@ -10,6 +10,7 @@ import { instrumentStore } from './observability/instrumented-store.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { otlpProcessor, startTracing, traceStore } from './observability/tracing.ts';
 import { createMetricsServer, listenMetrics } from './observability/metrics-server.ts';
+import { createEventBus } from './events/create-event-bus.ts';
 import { ProviderRegistry } from './providers/provider.ts';
 import { rateLimitRedis } from './security/rate-limit-redis.ts';
 import { createStore } from './store/create-store.ts';
@@ -38,6 +39,7 @@ function start(): void {
   const limiterRedis = rateLimitRedis(config, (error) =>
     logger.warn({ errorMessage: error.message }, 'rate limit redis connection problem'),
   );
+  const events = createEventBus(config, store, logger);
   const app = createApp({
     config,
     store,
@@ -49,6 +51,7 @@ function start(): void {
     metrics,
     rateLimitRedis: limiterRedis,
     tracing: tracing !== null,
+    events,
   });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
@@ -83,6 +86,7 @@ function start(): void {
     async release() {
       metricsServer?.close();
       limiterRedis?.disconnect();
+      await events.close();
       await store.close();
       await tracing?.close();
     },

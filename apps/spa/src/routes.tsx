@@ -1,90 +1,46 @@
-import type { SessionInfo } from '@gatehouse/shared';
-import { redirect, type RouteObject } from 'react-router-dom';
-import { BffError, isUnauthenticated, type BffClient } from './api/bff.ts';
-import { browser } from './lib/browser.ts';
-import { AppContext, createProviderCache, createSessionStore, type AppServices } from './lib/app-context.ts';
-import { loginSucceeded, mayRedirectToLogin } from './lib/login-redirect.ts';
 import {
+  GatehouseError,
   isSignInRequired,
-  messageOf,
-  type DashboardData,
-  type HomeData,
-  type RootData,
-  type SessionsData,
+  isUnauthenticated,
+  type Gatehouse,
   type SignInRequired,
-} from './lib/route-data.ts';
-import { Layout, Loading } from './pages/Layout.tsx';
+} from '@gatehouse/react';
+import { redirect, type RouteObject } from 'react-router-dom';
+import { messageOf } from './lib/messages.ts';
+import type { DashboardData, HomeData, SessionsData } from './lib/route-data.ts';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
-import { DashboardPage } from './pages/DashboardPage.tsx';
-import { SessionsPage } from './pages/SessionsPage.tsx';
+import { Layout, Loading } from './pages/Layout.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
-export function createRoutes(client: BffClient): RouteObject[] {
-  const services: AppServices = {
-    client,
-    session: createSessionStore(client),
-    providers: createProviderCache(client),
-  };
-
-  async function defaultProvider(): Promise<string | undefined> {
-    try {
-      const providers = await services.providers();
-      return (providers.find((p) => p.available) ?? providers[0])?.name;
-    } catch {
-      return undefined; // the BFF picks its first provider
-    }
-  }
-
-  /** The session, or — signed out — a full-page trip through the login that comes back to this URL. */
-  async function requireSession(request: Request): Promise<SessionInfo | SignInRequired> {
-    const session = await services.session.get();
-    if (session) {
-      loginSucceeded();
-      return session;
-    }
-    const url = new URL(request.url);
-    const loginUrl = client.loginUrl(await defaultProvider(), url.pathname + url.search);
-    if (!mayRedirectToLogin()) return { signIn: 'loop', loginUrl };
-    browser.assign(loginUrl);
-    return { signIn: 'redirecting', loginUrl };
-  }
-
-  /** A 401 after the session was loaded: it expired or was revoked; show the signed-out home. */
-  function signedOutRedirect(): Response {
-    services.session.signedOut();
-    return redirect('/');
-  }
+/**
+ * The routes over one `Gatehouse`: the session is read once per page (by whichever loader asks first) and kept
+ * live by `@gatehouse/react`; the protected pages are separate chunks, loaded when first visited.
+ */
+export function createRoutes(gatehouse: Gatehouse): RouteObject[] {
+  const { client, session } = gatehouse;
 
   return [
     {
       id: 'root',
       path: '/',
-      element: (
-        <AppContext.Provider value={services}>
-          <Layout />
-        </AppContext.Provider>
-      ),
+      element: <Layout />,
       errorElement: <ErrorPage />,
       HydrateFallback: Loading,
-      // Reads the session loaded once; re-running it after a sign-out elsewhere in the app costs no request.
-      shouldRevalidate: () => true,
-      loader: async (): Promise<RootData> => {
-        try {
-          return { session: await services.session.get(), unavailable: null };
-        } catch (error) {
-          return { session: null, unavailable: messageOf(error) };
-        }
+      loader: async () => {
+        await session.load().catch(() => null);
+        return null;
       },
       children: [
         {
           index: true,
           element: <HomePage />,
+          // Signed out, the sign-in buttons; fetched again after a sign-out elsewhere (a revalidation).
           loader: async (): Promise<HomeData> => {
-            const session = await services.session.get().catch(() => null);
-            if (session) return { providers: [], providersError: null };
+            const current = await session.load().catch(() => null);
+            if (current) return { providers: [], providersError: null };
             try {
-              return { providers: await services.providers(), providersError: null };
+              return { providers: await gatehouse.providers(), providersError: null };
             } catch (error) {
               return { providers: [], providersError: messageOf(error) };
             }
@@ -92,26 +48,27 @@ export function createRoutes(client: BffClient): RouteObject[] {
         },
         {
           path: 'dashboard',
-          element: <DashboardPage />,
+          lazy: async () => ({ Component: (await import('./pages/DashboardPage.tsx')).DashboardPage }),
           loader: async ({ request }): Promise<DashboardData> => {
-            const session = await requireSession(request);
-            if (isSignInRequired(session)) return session;
-            const providers = await services.providers().catch(() => []);
-            const providerLabel = providers.find((p) => p.name === session.provider)?.label ?? null;
-            return { session, providerLabel };
+            const guard = await gatehouse.requireSession(request);
+            if (isSignInRequired(guard)) return guard;
+            const providers = await gatehouse.providers().catch(() => []);
+            const providerLabel = providers.find((p) => p.name === guard.session.provider)?.label ?? null;
+            return { session: guard.session, providerLabel };
           },
         },
         {
           path: 'sessions',
-          element: <SessionsPage />,
+          lazy: async () => ({ Component: (await import('./pages/SessionsPage.tsx')).SessionsPage }),
           loader: async ({ request }): Promise<SessionsData> => {
-            const session = await requireSession(request);
-            if (isSignInRequired(session)) return session;
+            const guard = await gatehouse.requireSession(request);
+            if (isSignInRequired(guard)) return guard;
             try {
               return { sessions: await client.listSessions() };
             } catch (error) {
-              if (isUnauthenticated(error)) throw signedOutRedirect();
-              if (error instanceof BffError && (error.status === 404 || error.status === 501)) {
+              // The session ended meanwhile: the store knows it already; show the signed-out home.
+              if (isUnauthenticated(error)) throw redirect('/');
+              if (error instanceof GatehouseError && (error.status === 404 || error.status === 501)) {
                 return { unavailable: true };
               }
               throw error;

@@ -1,8 +1,9 @@
+import { createGatehouse, GatehouseProvider } from '@gatehouse/react';
 import { StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
-import { createBffClient } from './api/bff.ts';
 import { loadConfig } from './config.ts';
+import { browser } from './lib/browser.ts';
 import { createRoutes } from './routes.tsx';
 
 function StartupError() {
@@ -34,10 +35,13 @@ export async function start(container: HTMLElement): Promise<Root> {
     root.render(<StartupError />);
     return root;
   }
-  const router = createBrowserRouter(createRoutes(createBffClient(bffUrl)));
+  const gatehouse = createGatehouse({ bffUrl, navigate: (url) => browser.assign(url) });
+  const router = createBrowserRouter(createRoutes(gatehouse));
   root.render(
     <StrictMode>
-      <RouterProvider router={router} />
+      <GatehouseProvider gatehouse={gatehouse}>
+        <RouterProvider router={router} />
+      </GatehouseProvider>
     </StrictMode>,
   );
   return root;

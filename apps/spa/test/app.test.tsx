@@ -265,3 +265,37 @@ describe('errors', () => {
     expect(container.textContent).not.toMatch(/boom|at x\.js|Error:/);
   });
 });
+
+describe('expiry warning', () => {
+  const soon = () => ({ ...alice, idleExpiresAt: new Date(Date.now() + 60_000).toISOString() });
+
+  it('is an alert dialog with focus inside; Escape does not dismiss it; Stay signed in extends the session', async () => {
+    const later = { ...alice, idleExpiresAt: new Date(Date.now() + 30 * 60_000).toISOString() };
+    const bff = fakeBff({
+      session: soon(),
+      routes: { 'POST /api/session/extend': { status: 200, body: later } },
+    });
+    renderApp('/dashboard', bff);
+    const dialog = await screen.findByRole('alertdialog', { name: 'Your session is about to end' });
+    const stay = within(dialog).getByRole('button', { name: 'Stay signed in' });
+    expect(document.activeElement).toBe(stay);
+    expect(within(dialog).getByRole('button', { name: 'Sign out' })).toBeTruthy();
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.getByRole('alertdialog')).toBe(dialog);
+
+    fireEvent.click(stay);
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    const extend = bff.calls.find((c) => c.path === '/api/session/extend');
+    expect(extend?.method).toBe('POST');
+    expect(new Headers(extend?.init?.headers).get('X-CSRF')).toBe('1');
+    expect(document.querySelector(`time[datetime="${later.idleExpiresAt}"]`)).not.toBeNull();
+  });
+
+  it('before the absolute expiry, says the session cannot be extended and offers no Stay signed in', async () => {
+    const ending = { ...alice, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    renderApp('/dashboard', fakeBff({ session: ending }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toMatch(/cannot be extended/);
+    expect(within(dialog).queryByRole('button', { name: 'Stay signed in' })).toBeNull();
+  });
+});

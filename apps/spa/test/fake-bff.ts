@@ -4,12 +4,15 @@ import type { Note } from '../src/api/notes.ts';
 
 export const BFF = 'http://bff.test:3000';
 
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+/** Alice's session, with times around now: far enough from its expiry that no warning shows. */
 export const alice: SessionInfo = {
   user: { sub: 'alice', name: 'Alice Liddell', email: 'alice@example.com', picture: null },
   provider: 'dev',
-  createdAt: '2026-11-26T20:00:00.000Z',
-  expiresAt: '2026-11-27T04:00:00.000Z',
-  idleExpiresAt: '2026-11-26T20:30:00.000Z',
+  createdAt: minutesFromNow(-10),
+  expiresAt: minutesFromNow(470),
+  idleExpiresAt: minutesFromNow(30),
   claims: {},
 };
 

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BffError, createBffClient, UnauthenticatedError } from '../src/api/bff.ts';
-import type { Note } from '../src/api/notes.ts';
+import { createGatehouseClient, GatehouseError, UnauthenticatedError } from '@gatehouse/react';
+import { listNotes, type Note } from '../src/api/notes.ts';
 import { alice, BFF, fakeBff } from './fake-bff.ts';
 import { renderApp } from './render.tsx';
 
@@ -156,14 +156,14 @@ describe('BFF client notes calls', () => {
         'fetch',
         vi.fn(async () => new Response(JSON.stringify(body), { status: 401 })),
       );
-    const client = createBffClient(BFF);
+    const client = createGatehouseClient({ bffUrl: BFF });
     answer({ error: 'invalid_token', message: 'The access token is not meant for this API.' });
-    const apiError = await client.listNotes().catch((e: unknown) => e);
-    expect(apiError).toBeInstanceOf(BffError);
+    const apiError = await listNotes(client).catch((e: unknown) => e);
+    expect(apiError).toBeInstanceOf(GatehouseError);
     expect(apiError).not.toBeInstanceOf(UnauthenticatedError);
     expect(apiError).toMatchObject({ status: 401, code: 'invalid_token' });
     answer({ error: 'unauthenticated', message: 'Sign in to continue.' });
-    expect(await client.listNotes().catch((e: unknown) => e)).toBeInstanceOf(UnauthenticatedError);
+    expect(await listNotes(client).catch((e: unknown) => e)).toBeInstanceOf(UnauthenticatedError);
   });
 
   it('refuses an answer that is not a list of notes', async () => {
@@ -171,6 +171,8 @@ describe('BFF client notes calls', () => {
       'fetch',
       vi.fn(async () => Response.json([{ id: 1, text: 'x' }])),
     );
-    await expect(createBffClient(BFF).listNotes()).rejects.toMatchObject({ code: 'invalid_response' });
+    await expect(listNotes(createGatehouseClient({ bffUrl: BFF }))).rejects.toMatchObject({
+      code: 'invalid_response',
+    });
   });
 });

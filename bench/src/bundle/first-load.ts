@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
  * preloads of `index.html`, plus everything they import statically (dynamic `import()` chunks load later).
  * Each file gzipped on its own, as a server sends it.
  */
-export const FIRST_LOAD_BUDGET_BYTES = 100_000;
+export const FIRST_LOAD_BUDGET_BYTES = 110_000;
 
 export interface FirstLoad {
   files: Array<{ file: string; bytes: number; gzipBytes: number }>;

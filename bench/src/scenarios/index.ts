@@ -1,6 +1,7 @@
 import { bareRelayScenario } from './bare-relay.ts';
 import { bundleScenario } from './bundle.ts';
 import { callbackScenario } from './callback.ts';
+import { eventStreamsScenario } from './event-streams.ts';
 import { frameworklessScenario } from './frameworkless.ts';
 import { koaFloorScenario } from './koa-floor.ts';
 import { loginScenario } from './login.ts';
@@ -76,5 +77,6 @@ export const SCENARIOS: Scenario[] = [
   }),
   bareRelayScenario,
   memoryScenario,
+  eventStreamsScenario,
   bundleScenario,
 ];

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'payload_too_large',
   'rate_limited',
+  'too_many_streams',
   'store_unavailable',
   'provider_unavailable',
   'upstream_unavailable',

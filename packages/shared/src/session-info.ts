@@ -13,6 +13,11 @@ export const SessionInfoSchema = z.object({
   expiresAt: z.iso.datetime(),
   idleExpiresAt: z.iso.datetime(),
   claims: SessionClaimsSchema.default({}),
+  /**
+   * The BFF's idle timeout, in seconds, where the BFF says so (the live-session events and
+   * `POST /api/session/extend`): a client warns half of it before the idle expiry when that is under 2 min.
+   */
+  idleTimeoutSeconds: z.number().int().positive().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

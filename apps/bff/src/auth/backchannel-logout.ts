@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { invalidRequest } from '../http/errors.ts';
 import { backchannelLogout as endSessions } from '../sign-in/backchannel-logout.ts';
+import { sessionEnded } from '../events/session-event.ts';
 
 /** `POST /auth/backchannel-logout`: a form-encoded `logout_token` handed to the core; 200 with no body. */
 export function backchannelLogout(deps: AppDeps): Middleware[] {
@@ -13,7 +14,8 @@ export function backchannelLogout(deps: AppDeps): Middleware[] {
     if (!ctx.is('application/x-www-form-urlencoded') || typeof token !== 'string' || token.length > 16_384) {
       throw invalidRequest('Send one logout_token, form-encoded.');
     }
-    await endSessions(deps, token);
+    const { endedKeys } = await endSessions(deps, token);
+    await Promise.all(endedKeys.map((key) => deps.events?.publish(key, sessionEnded('provider_logout'))));
     ctx.status = 200;
     ctx.body = '';
   };

@@ -1,6 +1,7 @@
 import type { LogoutResponse } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
+import { sessionEnded } from '../events/session-event.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
 import { currentSession } from '../session/session-cookie.ts';
 import { logout as endSignIn } from '../sign-in/logout.ts';
@@ -17,6 +18,7 @@ export function logout(deps: AppDeps): Middleware {
     // Gone from the store before the provider hears of it (koa-session's own destroy follows, a no-op).
     if (current) await deps.store.destroy(current.key);
     ctx.session = null;
+    if (current) await deps.events?.publish(current.key, sessionEnded('signed_out'));
     const ended = current ? await endSignIn(deps, current.session, home) : {};
     const body: LogoutResponse = { redirectTo: ended.endSessionUrl ?? home };
     ctx.body = body;

@@ -68,6 +68,10 @@ const EnvSchema = z.object({
   /** Prometheus `GET /metrics` on a listener of its own; 0 turns metrics off (observability/metrics.ts). */
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Open `GET /api/session/events` streams per session (its tabs) and per replica; the heartbeat, seconds. */
+  SESSION_EVENTS_MAX_PER_SESSION: z.coerce.number().int().positive().default(16),
+  SESSION_EVENTS_MAX_STREAMS: z.coerce.number().int().positive().default(10_000),
+  SESSION_EVENTS_HEARTBEAT: z.coerce.number().int().positive().default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -94,6 +98,8 @@ export interface Config {
     sameSite: 'lax' | 'strict';
     encryptionKeys: string | undefined;
   };
+  /** `GET /api/session/events` bounds (events/stream-registry.ts). */
+  events: { maxPerSession: number; maxStreams: number; heartbeatMs: number };
   cookieSecure: boolean;
   trustProxy: boolean;
   providersFile: string | undefined;
@@ -182,6 +188,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       cookieName: e.SESSION_COOKIE_NAME,
       sameSite: e.SESSION_COOKIE_SAMESITE,
       encryptionKeys: e.SESSION_ENCRYPTION_KEYS,
+    },
+    events: {
+      maxPerSession: e.SESSION_EVENTS_MAX_PER_SESSION,
+      maxStreams: e.SESSION_EVENTS_MAX_STREAMS,
+      heartbeatMs: e.SESSION_EVENTS_HEARTBEAT * 1000,
     },
     cookieSecure: e.COOKIE_SECURE,
     trustProxy: e.TRUST_PROXY,

@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { unauthenticated } from '../http/errors.ts';
-import { idleUpdateDue } from '../session/lifetime.ts';
+import { sessionChanged } from '../events/session-event.ts';
+import { idleUpdateDue, toSessionInfo } from '../session/lifetime.ts';
 import { currentSession } from '../session/session-cookie.ts';
 import type { StoredSession } from '../store/store.ts';
 
@@ -23,6 +24,7 @@ export function requireSession(deps: AppDeps): Middleware<SessionState> {
     if (update) {
       if (!(await store.touch(current.key, update))) throw unauthenticated();
       session = { ...session, ...update };
+      void deps.events?.publish(current.key, sessionChanged(toSessionInfo(session)));
     }
     ctx.state.auth = { key: current.key, session };
     await next();

@@ -2,6 +2,7 @@ import type { SessionSummary } from '@gatehouse/shared';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { revokeAtProvider } from '../sign-in/token-revocation.ts';
+import { sessionEnded } from '../events/session-event.ts';
 import { notFound } from '../http/errors.ts';
 import type { SessionState } from './require-session.ts';
 
@@ -34,6 +35,7 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
     const revoked = own.find(([handle]) => handle === id);
     if (!revoked) throw notFound('No such session.');
     await deps.store.destroy(id);
+    await deps.events?.publish(id, sessionEnded('revoked'));
     if (id === key) ctx.session = null;
     void revokeAtProvider(deps, revoked[1]);
     ctx.status = 204;
@@ -45,7 +47,13 @@ export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
   return async (ctx) => {
     const { session } = ctx.state.auth;
     const own = await deps.store.listByUser(session.provider, session.user.sub);
-    await Promise.all(own.map(([handle]) => deps.store.destroy(handle)));
+    // Each open tab is told as soon as its own session is gone, not after the last one.
+    await Promise.all(
+      own.map(async ([handle]) => {
+        await deps.store.destroy(handle);
+        await deps.events?.publish(handle, sessionEnded('revoked'));
+      }),
+    );
     ctx.session = null;
     for (const [, ended] of own) void revokeAtProvider(deps, ended);
     ctx.status = 204;

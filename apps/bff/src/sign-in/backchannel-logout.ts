@@ -79,7 +79,7 @@ async function verify(
 export async function backchannelLogout(
   deps: Pick<SignInDeps, 'providers' | 'store' | 'clock' | 'logger'>,
   logoutToken: string,
-): Promise<{ provider: string; removed: number }> {
+): Promise<{ provider: string; endedKeys: string[] }> {
   let verified: { provider: Provider; claims: JWTPayload };
   try {
     verified = await verify(deps, logoutToken);
@@ -104,5 +104,5 @@ export async function backchannelLogout(
   const doomed = sessions.filter(([, session]) => sid === null || session.sid === sid);
   await Promise.all(doomed.map(([key]) => deps.store.destroy(key)));
   deps.logger.info({ provider: provider.name, removed: doomed.length }, 'back-channel logout');
-  return { provider: provider.name, removed: doomed.length };
+  return { provider: provider.name, endedKeys: doomed.map(([key]) => key) };
 }

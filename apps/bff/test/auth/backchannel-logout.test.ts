@@ -2,7 +2,8 @@ import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newSession } from '../../src/session/lifetime.ts';
 import { newSessionId, storeKeyFor } from '../../src/session/keys.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { EventStreamReader } from '../support/event-stream.ts';
+import { SPA_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 import { startMockProvider, type MockProvider } from '../support/mock-provider.ts';
 
 const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
@@ -42,8 +43,13 @@ afterAll(async () => {
   await other.close();
 });
 
-async function seed(sub: string, sid: string | null, provider = 'mock'): Promise<string> {
-  const key = storeKeyFor(newSessionId());
+async function seed(
+  sub: string,
+  sid: string | null,
+  provider = 'mock',
+  id = newSessionId(),
+): Promise<string> {
+  const key = storeKeyFor(id);
   const now = h.clock.now();
   await h.deps.store.set(
     key,
@@ -107,6 +113,20 @@ async function remaining(): Promise<string[]> {
 }
 
 describe('POST /auth/backchannel-logout', () => {
+  it("tells the ended session's open event stream: ended provider_logout", async () => {
+    const id = newSessionId();
+    await seed('erin', 'sid-9', 'mock', id);
+    const response = await h.request('/api/session/events', {
+      headers: { cookie: `${h.config.session.cookieName}=${id}`, Origin: SPA_ORIGIN },
+    });
+    expect(response.status).toBe(200);
+    const reader = new EventStreamReader(response);
+    expect((await reader.next()).event).toBe('session');
+    const logout = await post(`logout_token=${await op.sign(claims({ sub: 'erin', sid: 'sid-9' }))}`);
+    expect(logout.status).toBe(200);
+    expect(await reader.next()).toEqual({ event: 'ended', data: { reason: 'provider_logout' } });
+  });
+
   it('removes only the session named by sid', async () => {
     const response = await post(`logout_token=${await op.sign(claims())}`);
     expect(response.status).toBe(200);

@@ -11,6 +11,7 @@ import { SessionInfoSchema, SessionListSchema } from '@gatehouse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBffProcess, type BffProcess } from '../support/bff-process.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
+import { EventStreamReader } from '../support/event-stream.ts';
 import { sparePort } from '../support/redis-server.ts';
 import { deleteUnder, sharedAdmin, closeSharedAdmin, REDIS_URL } from '../store/redis-helpers.ts';
 
@@ -141,5 +142,30 @@ describe('two BFF replicas sharing Redis', () => {
     await expect.poll(async () => (await call(b, second, '/api/session')).status).toBe(401);
     expect((await call(a, second, '/api/session')).status).toBe(401);
     expect((await call(b, bob, '/api/session')).status).toBe(200);
+  });
+
+  it('a revoke on A ends the event stream B serves for that session, and a sign-out on B one A serves', async () => {
+    const laptop = await signInThrough(a);
+    const phone = await signInThrough(a);
+    const open = async (bff: BffProcess, jar: CookieJar) => {
+      const response = await fetch(`${bff.url}/api/session/events`, {
+        headers: { cookie: jar.header(), Origin: SPA, Accept: 'text/event-stream' },
+      });
+      expect(response.status).toBe(200);
+      const reader = new EventStreamReader(response);
+      expect((await reader.next()).event).toBe('session');
+      return reader;
+    };
+    const onB = await open(b, laptop);
+    const sessions = SessionListSchema.parse(await (await call(a, phone, '/api/sessions')).json());
+    const handles = sessions.filter((s) => !s.current).map((s) => s.id);
+    for (const id of handles)
+      expect((await call(a, phone, `/api/sessions/${id}`, 'DELETE')).status).toBe(204);
+    expect(await onB.next(3_000)).toEqual({ event: 'ended', data: { reason: 'revoked' } });
+    await onB.ended;
+
+    const onA = await open(a, phone);
+    expect((await call(b, phone, '/auth/logout', 'POST')).status).toBe(200);
+    expect(await onA.next(3_000)).toEqual({ event: 'ended', data: { reason: 'signed_out' } });
   });
 });

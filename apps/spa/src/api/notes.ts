@@ -1,7 +1,9 @@
+import type { GatehouseClient } from '@gatehouse/react';
+
 /**
- * The sample notes API as the SPA reaches it: through the BFF's proxy, which adds the session's access
- * token. The SPA has no validation library of its own (zod stays in `@gatehouse/shared`), so the one shape
- * it reads is checked by hand.
+ * The sample notes API as the SPA reaches it: through the BFF's proxy (`@gatehouse/react`'s `proxyJson`),
+ * which adds the session's access token. The SPA ships no validation library (see decision 021), so the one
+ * shape it reads is checked by hand.
  */
 
 export interface Note {
@@ -11,15 +13,13 @@ export interface Note {
   createdAt: string;
 }
 
-/** `GET`/`POST` here; `DELETE ${NOTES_PATH}/<id>`. */
-export const NOTES_PATH = '/api/proxy/notes/notes';
+/** The proxied API's name in the BFF's `PROVIDERS_FILE`. */
+export const NOTES_API = 'notes';
 
 /** The API's limit, mirrored in the input so the user cannot type past it. */
 export const MAX_NOTE_LENGTH = 500;
 
-type Parsed<T> = { success: true; data: T } | { success: false };
-
-function isNote(value: unknown): value is Note {
+export function isNote(value: unknown): value is Note {
   if (typeof value !== 'object' || value === null) return false;
   const { id, text, createdAt } = value as Record<string, unknown>;
   return (
@@ -31,17 +31,17 @@ function isNote(value: unknown): value is Note {
   );
 }
 
-const note = ({ id, text, createdAt }: Note): Note => ({ id, text, createdAt });
+const isNoteList = (value: unknown): value is Note[] => Array.isArray(value) && value.every(isNote);
 
-export const NoteSchema = {
-  safeParse: (data: unknown): Parsed<Note> =>
-    isNote(data) ? { success: true, data: note(data) } : { success: false },
-};
+export const listNotes = (client: GatehouseClient): Promise<Note[]> =>
+  client.proxyJson(NOTES_API, 'notes', isNoteList);
 
-export const NoteListSchema = {
-  safeParse: (data: unknown): Parsed<Note[]> =>
-    Array.isArray(data) && data.every(isNote) ? { success: true, data: data.map(note) } : { success: false },
-};
+export const addNote = (client: GatehouseClient, text: string): Promise<Note> =>
+  client.proxyJson(NOTES_API, 'notes', isNote, { method: 'POST', json: { text } });
+
+export async function deleteNote(client: GatehouseClient, id: string): Promise<void> {
+  await client.proxyFetch(NOTES_API, `notes/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
 
 /** Newest first, whatever order they came in. */
 export function newestFirst(notes: readonly Note[]): Note[] {

@@ -62,3 +62,11 @@ export function loginErrorMessage(code: string): string {
     ? (LOGIN_ERRORS[code] as string)
     : 'Sign-in failed. Please try again.';
 }
+
+/** Why the page shows the signed-out home, when the session ended while it was open. */
+export function endedMessage(reason: 'signed_out' | 'revoked' | 'expired' | 'provider_logout'): string {
+  if (reason === 'expired') return 'Your session expired. Please sign in again.';
+  if (reason === 'revoked') return 'Your session was ended from another device.';
+  if (reason === 'provider_logout') return 'You were signed out by your identity provider.';
+  return 'You are signed out.';
+}

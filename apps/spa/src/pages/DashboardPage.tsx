@@ -1,9 +1,9 @@
+import { isSignInRequired, useSession } from '@gatehouse/react';
 import { useState } from 'react';
-import { Link, useLoaderData, useNavigate } from 'react-router-dom';
-import { isUnauthenticated } from '../api/bff.ts';
-import { useApp } from '../lib/app-context.ts';
+import { Link, useLoaderData } from 'react-router-dom';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
-import { isSignInRequired, messageOf, type DashboardData } from '../lib/route-data.ts';
+import { messageOf } from '../lib/messages.ts';
+import type { DashboardData } from '../lib/route-data.ts';
 import { Notes } from './Notes.tsx';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
@@ -24,9 +24,10 @@ export function DashboardPage() {
   return <Dashboard {...data} />;
 }
 
-function Dashboard({ session, providerLabel }: Exclude<DashboardData, { signIn: unknown }>) {
-  const { client, session: store } = useApp();
-  const navigate = useNavigate();
+function Dashboard({ session: loaded, providerLabel }: Exclude<DashboardData, { signIn: unknown }>) {
+  // The live session (its idle expiry moves), falling back to the loader's while the page leaves.
+  const live = useSession();
+  const session = live.session ?? loaded;
   const [signingOut, setSigningOut] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { user } = session;
@@ -35,15 +36,10 @@ function Dashboard({ session, providerLabel }: Exclude<DashboardData, { signIn: 
     setSigningOut(true);
     setError(null);
     try {
-      await client.logout(); // leaves the page for the provider's end-session URL
+      await live.signOut(); // leaves the page for the provider's end-session URL
     } catch (e) {
       setSigningOut(false);
-      if (isUnauthenticated(e)) {
-        store.signedOut();
-        await navigate('/', { replace: true });
-      } else {
-        setError(messageOf(e));
-      }
+      setError(messageOf(e));
     }
   }
 

@@ -1,5 +1,5 @@
 import { isRouteErrorResponse, useRouteError } from 'react-router-dom';
-import { BffError, isUnauthenticated } from '../api/bff.ts';
+import { GatehouseError, isUnauthenticated } from '@gatehouse/react';
 
 /** The one error boundary: a polite message, never a stack trace. Links are plain anchors (a fresh start). */
 export function ErrorPage() {
@@ -12,7 +12,7 @@ export function ErrorPage() {
   } else if (isRouteErrorResponse(error) && error.status === 404) {
     title = 'Page not found';
     message = 'There is no page at this address.';
-  } else if (error instanceof BffError) {
+  } else if (error instanceof GatehouseError) {
     title = 'Gatehouse is unavailable';
     message = error.message;
   } else if (error) {

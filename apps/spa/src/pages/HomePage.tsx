@@ -1,12 +1,11 @@
-import { Link, useLoaderData, useRouteLoaderData, useSearchParams } from 'react-router-dom';
-import { browser } from '../lib/browser.ts';
-import { useApp } from '../lib/app-context.ts';
-import { loginErrorMessage } from '../lib/format.ts';
-import type { HomeData, RootData } from '../lib/route-data.ts';
+import { useSession } from '@gatehouse/react';
+import { Link, useLoaderData, useSearchParams } from 'react-router-dom';
+import { endedMessage, loginErrorMessage } from '../lib/format.ts';
+import type { HomeData } from '../lib/route-data.ts';
 
 export function HomePage() {
-  const { client } = useApp();
-  const { session, unavailable } = useRouteLoaderData('root') as RootData;
+  const { session, error, ended, signIn } = useSession();
+  const unavailable = error?.message ?? null;
   const { providers, providersError } = useLoaderData() as HomeData;
   const [params] = useSearchParams();
   const errorCode = params.get('error');
@@ -18,6 +17,12 @@ export function HomePage() {
       <p className="lead">
         Sign in once and manage your sessions; your tokens stay on the server, never in the browser.
       </p>
+
+      {!session && ended && ended !== 'signed_out' && (
+        <p className="notice" role="status">
+          {endedMessage(ended)}
+        </p>
+      )}
 
       {errorCode !== null && (
         <p className="notice error" role="alert">
@@ -54,7 +59,7 @@ export function HomePage() {
                     className="primary"
                     disabled={!provider.available}
                     aria-describedby={provider.available ? undefined : `provider-unavailable-${index}`}
-                    onClick={() => browser.assign(client.loginUrl(provider.name, '/dashboard'))}
+                    onClick={() => signIn(provider.name, { returnTo: '/dashboard' })}
                   >
                     {`Sign in with ${provider.label}`}
                   </button>

@@ -1,10 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router-dom';
-import { BffError, isUnauthenticated } from '../api/bff.ts';
-import { MAX_NOTE_LENGTH, newestFirst, type Note } from '../api/notes.ts';
-import { useApp } from '../lib/app-context.ts';
+import { GatehouseError, isUnauthenticated, useGatehouse } from '@gatehouse/react';
+import { addNote, deleteNote, listNotes, MAX_NOTE_LENGTH, newestFirst, type Note } from '../api/notes.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
-import { messageOf } from '../lib/route-data.ts';
+import { messageOf } from '../lib/messages.ts';
 
 /**
  * The dashboard's notes: the sample notes API reached through the BFF proxy with the session's token.
@@ -22,7 +20,7 @@ type Status = { error: boolean; text: string } | null;
 
 /** What to show instead of the notes when listing them fails for a reason the user cannot fix by retrying. */
 function listFailure(error: unknown): ListState {
-  if (error instanceof BffError) {
+  if (error instanceof GatehouseError) {
     if (error.status === 404) return { kind: 'unavailable', text: 'Notes are not configured.' };
     if (error.status === 403) {
       return { kind: 'unavailable', text: 'Notes are available when signed in with Dev IdP.' };
@@ -35,8 +33,7 @@ function listFailure(error: unknown): ListState {
 }
 
 export function Notes() {
-  const { client, session: store } = useApp();
-  const navigate = useNavigate();
+  const { client } = useGatehouse();
   const [list, setList] = useState<ListState>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const [draft, setDraft] = useState('');
@@ -45,24 +42,20 @@ export function Notes() {
 
   useEffect(() => {
     let active = true;
-    client.listNotes().then(
+    listNotes(client).then(
       (notes) => {
         if (active) setList({ kind: 'ready', notes: newestFirst(notes) });
       },
       (error: unknown) => {
         if (!active) return;
-        if (isUnauthenticated(error)) {
-          store.signedOut();
-          void navigate('/', { replace: true });
-          return;
-        }
+        if (isUnauthenticated(error)) return; // the session store knows; the layout shows the home
         setList(listFailure(error));
       },
     );
     return () => {
       active = false;
     };
-  }, [client, store, navigate, attempt]);
+  }, [client, attempt]);
 
   /** Runs one change; a 401 means the session is gone: the signed-out home. */
   async function run(key: string, change: () => Promise<void>) {
@@ -71,11 +64,7 @@ export function Notes() {
     try {
       await change();
     } catch (error) {
-      if (isUnauthenticated(error)) {
-        store.signedOut();
-        await navigate('/', { replace: true });
-        return;
-      }
+      if (isUnauthenticated(error)) return; // the session store knows; the layout shows the home
       setStatus({ error: true, text: messageOf(error) });
     } finally {
       setBusy(null);
@@ -92,7 +81,7 @@ export function Notes() {
     const text = draft.trim();
     if (!text || busy) return;
     void run('add', async () => {
-      const note = await client.addNote(text);
+      const note = await addNote(client, text);
       update((notes) => newestFirst([note, ...notes.filter((n) => n.id !== note.id)]));
       setDraft('');
     });
@@ -101,10 +90,10 @@ export function Notes() {
   function remove(note: Note) {
     void run(note.id, async () => {
       try {
-        await client.deleteNote(note.id);
+        await deleteNote(client, note.id);
       } catch (error) {
         // Deleted already (another tab): the outcome the user wanted.
-        if (!(error instanceof BffError && error.status === 404)) throw error;
+        if (!(error instanceof GatehouseError && error.status === 404)) throw error;
       }
       update((notes) => notes.filter((n) => n.id !== note.id));
     });

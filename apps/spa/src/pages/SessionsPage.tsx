@@ -1,10 +1,10 @@
 import type { SessionSummary } from '@gatehouse/shared';
 import { useState } from 'react';
+import { GatehouseError, isSignInRequired, isUnauthenticated, useGatehouse } from '@gatehouse/react';
 import { Link, useLoaderData, useNavigate, useRevalidator } from 'react-router-dom';
-import { BffError, isUnauthenticated } from '../api/bff.ts';
-import { useApp } from '../lib/app-context.ts';
 import { describeUserAgent, formatDateTime, formatRelative } from '../lib/format.ts';
-import { isSignInRequired, messageOf, type SessionsData } from '../lib/route-data.ts';
+import { messageOf } from '../lib/messages.ts';
+import type { SessionsData } from '../lib/route-data.ts';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
 export function SessionsPage() {
@@ -36,7 +36,7 @@ function ordered(sessions: SessionSummary[]): SessionSummary[] {
 }
 
 function SessionList({ sessions }: { sessions: SessionSummary[] }) {
-  const { client, session: store } = useApp();
+  const { client, session: store } = useGatehouse();
   const navigate = useNavigate();
   const revalidator = useRevalidator();
   const [busy, setBusy] = useState<string | null>(null);
@@ -49,7 +49,7 @@ function SessionList({ sessions }: { sessions: SessionSummary[] }) {
     try {
       const outcome = await change();
       if (outcome === 'signed-out') {
-        store.signedOut();
+        store.signedOut('signed_out');
         await navigate('/', { replace: true });
         return;
       }
@@ -57,11 +57,10 @@ function SessionList({ sessions }: { sessions: SessionSummary[] }) {
       await revalidator.revalidate();
     } catch (error) {
       if (isUnauthenticated(error)) {
-        store.signedOut();
         await navigate('/', { replace: true });
         return;
       }
-      if (error instanceof BffError && error.status === 404) {
+      if (error instanceof GatehouseError && error.status === 404) {
         setStatus({ error: false, text: 'That session had already ended.' });
         await revalidator.revalidate();
       } else {

@@ -1,4 +1,4 @@
-import type { SignInRequired } from '../lib/route-data.ts';
+import type { SignInRequired } from '@gatehouse/react';
 
 /** What a protected page shows while the browser leaves for the login (or when a redirect loop was stopped). */
 export function SignInRequiredNotice({ state }: { state: SignInRequired }) {

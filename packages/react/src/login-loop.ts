@@ -1,6 +1,6 @@
 /**
- * Guards against a redirect loop (SPA → login → SPA → login …) when the browser does not keep the session
- * cookie: after a few automatic trips to the login within a short time, the SPA stops and explains instead.
+ * Guards against a redirect loop (app → login → app → login …) when the browser does not keep the session
+ * cookie: after a few automatic trips to the login within a short time, the guard stops and explains instead.
  */
 const KEY = 'gatehouse:login-redirects';
 const WINDOW_MS = 30_000;
