@@ -1,10 +1,4 @@
-import {
-  GatehouseError,
-  isSignInRequired,
-  isUnauthenticated,
-  type Gatehouse,
-  type SignInRequired,
-} from '@gatehouse/react';
+import { GatehouseError, isSignInRequired, isUnauthenticated, type Gatehouse } from '@gatehouse/react';
 import { redirect, type RouteObject } from 'react-router-dom';
 import { messageOf } from './lib/messages.ts';
 import type { DashboardData, HomeData, SessionsData } from './lib/route-data.ts';
