@@ -1,12 +1,12 @@
 import * as oidc from 'openid-client';
 import type { AppDeps } from '../deps.ts';
 import { HttpError, providerUnavailable } from '../http/errors.ts';
+import { failureCause } from '../logging/failure-cause.ts';
+import { isFresh } from '../tokens/refresh-ahead.ts';
 import type { StoredSession } from './store.ts';
 import type { ResourceToken, TokenSet } from './token-set.ts';
 import { openTokens, sealTokens, tokenSetFrom } from './tokens.ts';
 
-/** Refresh this long before the access token expires, so a relayed token does not die in flight. */
-const REFRESH_AHEAD_MS = 30_000;
 /** How long one refresh may hold the cross-replica lease; longer than any token request we allow. */
 const LEASE_MS = 15_000;
 /** How long a request waits for a refresh running elsewhere before it answers 503. */
@@ -44,7 +44,7 @@ export class TokenService {
 
   constructor(private readonly deps: AppDeps) {}
 
-  /** The session's access token — for `resource` (RFC 8707) when given — fresh for at least 30 s. */
+  /** The session's access token — for `resource` (RFC 8707) when given — fresh for a while (see refresh-ahead.ts). */
   async accessToken(key: string, session: StoredSession, resource?: string): Promise<string> {
     const tokens = this.open(session);
     const current = this.pick(tokens, resource);
@@ -69,7 +69,7 @@ export class TokenService {
   }
 
   private isFresh(token: ResourceToken): boolean {
-    return token.expiresAt === null || token.expiresAt - this.deps.clock() > REFRESH_AHEAD_MS;
+    return isFresh(token, this.deps.clock());
   }
 
   private needsRefresh(tokens: TokenSet, resource: string | undefined): boolean {
@@ -129,17 +129,14 @@ export class TokenService {
         throw new Error('the refreshed ID token names another subject');
     } catch (error) {
       if (isTransient(error)) {
-        logger.warn(
-          { provider: provider.name, errorName: (error as Error).name },
-          'token refresh failed; will retry',
-        );
+        logger.warn({ provider: provider.name, ...failureCause(error) }, 'token refresh failed; will retry');
         throw providerUnavailable(provider.name);
       }
       logger.info(
         {
           provider: provider.name,
           oauthError: (error as { error?: unknown }).error,
-          errorCode: (error as { code?: unknown }).code,
+          ...failureCause(error),
         },
         'token refresh refused; session ended',
       );
@@ -153,7 +150,10 @@ export class TokenService {
       ? {
           ...tokens,
           refreshToken: response.refresh_token ?? tokens.refreshToken,
-          resources: { ...tokens.resources, [resource]: { accessToken: response.access_token, expiresAt } },
+          resources: {
+            ...tokens.resources,
+            [resource]: { accessToken: response.access_token, expiresAt, obtainedAt: now },
+          },
         }
       : tokenSetFrom(response, now, tokens);
     const updated: StoredSession = {
