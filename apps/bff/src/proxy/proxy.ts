@@ -1,8 +1,10 @@
 import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
 import { Agent, errors as undiciErrors, stream } from 'undici';
 import type { SessionState } from '../api/require-session.ts';
 import type { ApiConfig } from '../config/providers-file.ts';
 import type { AppDeps } from '../deps.ts';
+import { failureCause } from '../logging/failure-cause.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../session/token-service.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
@@ -88,7 +90,12 @@ export function proxy(
     } catch (error) {
       // Before the upstream answered: an error response. After: the response is already on its way, and
       // undici has destroyed it (the browser sees the connection close, as it would have without the BFF).
-      if (!started) throw upstreamFailure(error, api);
+      const failure = upstreamFailure(error, api);
+      ((ctx.state as { log?: Logger }).log ?? deps.logger).warn(
+        { api: api.name, status: started ? ctx.status : failure.status, ...failureCause(error) },
+        started ? 'upstream response broke off' : 'upstream call failed',
+      );
+      if (!started) throw failure;
     }
   };
 
