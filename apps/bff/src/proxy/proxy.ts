@@ -7,6 +7,7 @@ import type { AppDeps } from '../deps.ts';
 import { failureCause } from '../logging/failure-cause.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../session/token-service.ts';
+import { cappedBody } from './capped-body.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
 
@@ -72,7 +73,7 @@ export function proxy(
         {
           method: ctx.method as 'GET',
           headers,
-          body: hasBody ? ctx.req : null,
+          body: hasBody ? cappedBody(ctx.req, deps.config.maxBodyBytes) : null,
           dispatcher: agent,
           headersTimeout: api.timeoutMs,
           bodyTimeout: api.timeoutMs,
@@ -90,6 +91,8 @@ export function proxy(
     } catch (error) {
       // Before the upstream answered: an error response. After: the response is already on its way, and
       // undici has destroyed it (the browser sees the connection close, as it would have without the BFF).
+      // A body cut off at MAX_BODY_BYTES is the browser's fault, not the upstream's.
+      if (error instanceof HttpError && !started) throw error;
       const failure = upstreamFailure(error, api);
       ((ctx.state as { log?: Logger }).log ?? deps.logger).warn(
         { api: api.name, status: started ? ctx.status : failure.status, ...failureCause(error) },
