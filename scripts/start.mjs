@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm start`: the whole product on its embedded defaults, with no configuration at all.
-// Builds the SPA while it starts the dev IdP (with its GitHub-like OAuth 2 sibling), the notes API and the BFF,
-// then the SPA server, as child processes, their output prefixed ([idp], [api], [bff], [spa]) and free of colour codes.
+// Builds the SPA while it starts the dev IdP (with its GitHub-like OAuth 2 sibling) and the notes API, then the
+// BFF once the IdP answers and the SPA server once the build is done, as child processes, their output prefixed ([idp], [api], [bff], [spa]) and free of colour codes.
 // Prints the URL to open once all of them answer.
 // If any child exits, the others are stopped and this exits non-zero; SIGINT/SIGTERM stop them all.
 import { spawn } from 'node:child_process';
@@ -161,12 +161,14 @@ async function main() {
     return result;
   });
 
-  // The IdP first: the BFF discovers it when it starts.
+  // The IdP and the notes API at once (the API fetches the IdP's keys on first use); the BFF once the IdP
+  // answers, since it discovers the IdP when it starts.
   const [idp, api, bff, spa] = services;
   start(idp);
+  start(api);
   await waitReady(idp);
   if (stopping) return;
-  for (const service of [api, bff]) start(service);
+  start(bff);
   const servers = Promise.all([api, bff].map(waitReady));
   if ((await built).code !== 0 || stopping) return;
   start(spa);
