@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
 import {
@@ -8,13 +11,16 @@ import {
   BFF_URL,
   DEV_CLIENT_ID,
   DEV_CLIENT_SECRET,
+  FILE_STACK,
   IDP_PORT,
   IDP_URL,
   OCTO_CLIENT_SECRET,
   OCTO_PORT,
   OCTO_URL,
+  REDIS_STACK,
   SPA_PORT,
   SPA_URL,
+  type ExtraStack,
 } from './origins.ts';
 
 /** The monorepo root: every process starts from there, as `pnpm start` does. */
@@ -68,6 +74,79 @@ const stackEnv: Record<string, string> = {
 
 const gracefulShutdown = { signal: 'SIGTERM', timeout: 5_000 } as const;
 
+const browser = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    ...(executablePath ? { executablePath } : {}),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  },
+};
+
+/** The specs that also run on the file store and on Redis (the memory store runs every spec). */
+const STORE_SPECS = /(sign-in|sign-out|sessions)\.spec\.ts$/;
+
+/** What differs for an extra stack: its own IdP, Octo, BFF and SPA ports, and its session store. */
+function extraStackEnv(stack: ExtraStack, store: Record<string, string>): Record<string, string> {
+  return {
+    ...stackEnv,
+    ...store,
+    IDP_PORT: String(stack.idpPort),
+    IDP_ISSUER: stack.idpUrl,
+    BFF_PORT: String(stack.bffPort),
+    SPA_PORT: String(stack.spaPort),
+    PUBLIC_BFF_URL: stack.bffUrl,
+    SPA_ORIGINS: stack.spaUrl,
+    E2E_IDP_URL: stack.idpUrl,
+    E2E_OCTO_URL: `http://localhost:${stack.octoPort}`,
+    OAUTH2_PORT: String(stack.octoPort),
+  };
+}
+
+/** The IdP, BFF and SPA server of an extra stack; the SPA is the one build the main stack made. */
+function extraStackServers(stack: ExtraStack, store: Record<string, string>) {
+  const env = extraStackEnv(stack, store);
+  const server = (name: string, command: string, url: string) => ({
+    name: `${stack.name}-${name}`,
+    command,
+    cwd: repoRoot,
+    env,
+    url,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    gracefulShutdown,
+  });
+  return [
+    server(
+      'idp',
+      'pnpm --silent --filter @gatehouse/idp start',
+      `${stack.idpUrl}/.well-known/openid-configuration`,
+    ),
+    server('bff', 'pnpm --silent --filter @gatehouse/bff start', `${stack.bffUrl}/readyz`),
+    server('spa', 'pnpm --silent --filter @gatehouse/spa start', `${stack.spaUrl}/`),
+  ];
+}
+
+/** A fresh file and a fresh Redis namespace per run, so a run never sees an earlier run's sessions. */
+const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+const fileStore = {
+  SESSION_STORE: 'file',
+  SESSION_FILE: join(tmpdir(), `gatehouse-e2e-${FILE_STACK.bffPort}`, `${runId}.sqlite`),
+};
+const redisStore = {
+  SESSION_STORE: 'redis',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_KEY_PREFIX: `gatehouse-e2e:${runId}:`,
+};
+
 export default defineConfig({
   testDir: 'tests',
   outputDir: 'test-results',
@@ -88,23 +167,16 @@ export default defineConfig({
     navigationTimeout: 15_000,
   },
   projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          ...(executablePath ? { executablePath } : {}),
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-dev-shm-usage',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--no-first-run',
-          ],
-        },
+    { name: 'chromium', use: browser },
+    // The specs of a signed-in life again on the persistent stores, each on a stack of its own.
+    ...[FILE_STACK, REDIS_STACK].map((stack) => ({
+      name: `${stack.name}-store`,
+      testMatch: STORE_SPECS,
+      use: { ...browser, baseURL: stack.spaUrl },
+      metadata: {
+        stack: { idpUrl: stack.idpUrl, bffUrl: stack.bffUrl, spaUrl: stack.spaUrl, store: stack.name },
       },
-    },
+    })),
   ],
   // Started in this order, each once the previous one answers: the BFF discovers the IdP, the SPA is
   // built before it is served.
@@ -158,5 +230,7 @@ export default defineConfig({
       stderr: 'pipe',
       gracefulShutdown,
     },
+    ...extraStackServers(FILE_STACK, fileStore),
+    ...extraStackServers(REDIS_STACK, redisStore),
   ],
 });

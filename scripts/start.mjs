@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm start`: the whole product on its embedded defaults, with no configuration at all.
-// Builds the SPA, then runs the dev IdP (with its GitHub-like OAuth 2 sibling), the notes API, the BFF and the
-// SPA server as child processes, their output prefixed ([idp], [api], [bff], [spa]) and free of colour codes.
+// Builds the SPA while it starts the dev IdP (with its GitHub-like OAuth 2 sibling) and the notes API, then the
+// BFF once the IdP answers and the SPA server once the build is done, as child processes, their output prefixed ([idp], [api], [bff], [spa]) and free of colour codes.
 // Prints the URL to open once all of them answer.
 // If any child exits, the others are stopped and this exits non-zero; SIGINT/SIGTERM stop them all.
 import { spawn } from 'node:child_process';
@@ -147,23 +147,32 @@ async function waitReady(service) {
 }
 
 async function main() {
-  log('building the SPA');
+  // The SPA build (a good minute on two cores) overlaps the start of the IdP, the notes API and the BFF, which do
+  // not need it; only the SPA server waits for it.
+  log('building the SPA while the IdP, the notes API and the BFF start');
   const build = runPnpm('build', ['--filter', '@gatehouse/spa', 'build']);
   children.set('build', build);
-  const built = await build.exited;
-  children.delete('build');
-  if (stopping) return;
-  if (built.code !== 0) {
-    log(`SPA build failed (${built.signal ?? `code ${built.code}`})`);
-    process.exit(built.code || 1);
-  }
+  const built = build.exited.then((result) => {
+    children.delete('build');
+    if (!stopping && result.code !== 0) {
+      log(`SPA build failed (${result.signal ?? `code ${result.code}`})`);
+      void stopAll(result.code || 1);
+    }
+    return result;
+  });
 
-  // The IdP first: the BFF discovers it when it starts.
-  const [idp, ...rest] = services;
+  // The IdP and the notes API at once (the API fetches the IdP's keys on first use); the BFF once the IdP
+  // answers, since it discovers the IdP when it starts.
+  const [idp, api, bff, spa] = services;
   start(idp);
+  start(api);
   await waitReady(idp);
-  for (const service of rest) start(service);
-  await Promise.all(rest.map(waitReady));
+  if (stopping) return;
+  start(bff);
+  const servers = Promise.all([api, bff].map(waitReady));
+  if ((await built).code !== 0 || stopping) return;
+  start(spa);
+  await Promise.all([servers, waitReady(spa)]);
   if (stopping) return;
 
   log(

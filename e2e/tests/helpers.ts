@@ -1,7 +1,35 @@
-import { expect, type BrowserContext, type Cookie, type Locator, type Page } from '@playwright/test';
-import { IDP_URL, SESSION_COOKIE, SPA_URL } from '../origins.ts';
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type Cookie,
+  type Locator,
+  type Page,
+} from '@playwright/test';
+import { IDP_URL, SESSION_COOKIE, SPA_URL, useStack, type StackUrls } from '../origins.ts';
 
 export { BFF_URL, IDP_URL, SESSION_COOKIE, SPA_URL } from '../origins.ts';
+
+/**
+ * Playwright's `test`, pointed at the stack of the project it runs in: a project for an extra stack (another
+ * session store) names it in `metadata.stack`, and each worker runs the tests of one project only.
+ */
+export const test = base.extend<object, { stack: void }>({
+  stack: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture uses from this pattern
+    async ({}, use, workerInfo) => {
+      const stack = workerInfo.project.metadata.stack as (StackUrls & { store: string }) | undefined;
+      if (stack) {
+        // The project's BFF really runs on the store it is named for (its readiness names the store).
+        const ready = await fetch(`${stack.bffUrl}/readyz`);
+        expect(await ready.json()).toEqual({ status: 'ready', store: stack.store });
+        useStack(stack);
+      }
+      await use();
+    },
+    { scope: 'worker', auto: true },
+  ],
+});
 
 /**
  * The dev IdP's demo users (contract: "Demo users of the dev IdP"), and two more from

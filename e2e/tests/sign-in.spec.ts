@@ -1,6 +1,7 @@
 import { SessionInfoSchema } from '@gatehouse/shared';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import {
+  test,
   BFF_URL,
   USERS,
   devIdpSignInControl,

@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import {
+  test,
   BFF_URL,
   SESSION_COOKIE,
   SPA_URL,

@@ -13,7 +13,7 @@ const EnvSchema = z.object({
   API_HOST: z.string().min(1).optional(),
   IDP_PORT: port.default(4000),
   API_ISSUER: httpUrl.optional(),
-  API_AUDIENCE: z.url({ protocol: /^https?$/ }).default('http://localhost:4100'),
+  API_AUDIENCE: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -32,7 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: e.API_PORT,
     host: e.API_HOST,
     issuer: e.API_ISSUER ?? `http://localhost:${e.IDP_PORT}`,
-    audience: e.API_AUDIENCE,
+    // Its own origin by default: the audience the BFF asks tokens for (RFC 8707) when it relays to it.
+    audience: e.API_AUDIENCE ?? `http://localhost:${e.API_PORT}`,
     logLevel: e.LOG_LEVEL,
   };
 }

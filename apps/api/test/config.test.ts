@@ -20,6 +20,8 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ API_ISSUER: 'https://idp.example/', API_AUDIENCE: 'https://api.example', API_PORT: '0' }),
     ).toMatchObject({ port: 0, issuer: 'https://idp.example', audience: 'https://api.example' });
+    // Moved with API_PORT, it accepts tokens for where it now is (the BFF's resource for it).
+    expect(loadConfig({ API_PORT: '4600' }).audience).toBe('http://localhost:4600');
   });
 
   it('names every invalid variable', () => {

@@ -2,7 +2,9 @@ import pino, { type Logger } from 'pino';
 
 /**
  * Structured JSON logs. Handlers never log tokens, codes or cookies; the redaction below is the safety net for
- * anything that slips into an error object.
+ * anything that slips into an error object. It redacts by where a secret occurs (an OAuth parameter or response
+ * field, a header), not by name alone: `err.code` is an error's code (`upstream_unavailable`, `ECONNREFUSED`)
+ * that operators need, while an authorization `code` only ever travels in callback parameters.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -13,12 +15,21 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         paths: [
           'req.headers.cookie',
           'req.headers.authorization',
+          '*.headers.cookie',
+          '*.headers.authorization',
+          '*.headers["set-cookie"]',
           '*.access_token',
           '*.refresh_token',
           '*.id_token',
           '*.client_secret',
-          '*.code',
           '*.logout_token',
+          '*.password',
+          // Authorization codes: in callback parameters, a query or a form body.
+          '*.params.code',
+          '*.query.code',
+          '*.parameters.code',
+          '*.body.code',
+          '*.searchParams.code',
           'err.config',
           'err.response',
         ],

@@ -51,7 +51,9 @@ const EnvSchema = z.object({
   DEV_CLIENT_ID: z.string().min(1).default('gatehouse'),
   DEV_CLIENT_SECRET: z.string().min(1).default('gatehouse-dev-secret'),
   IDP_ACCESS_TOKEN_TTL: seconds.default(3600),
-  IDP_API_AUDIENCE: httpUrl.default(DEFAULT_API_AUDIENCE),
+  // The notes API's own origin by default, so that moving it with API_PORT keeps its tokens valid.
+  API_PORT: port.default(4100),
+  IDP_API_AUDIENCE: httpUrl.optional(),
   IDP_USERS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -83,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdpConfig {
     clientId: e.DEV_CLIENT_ID,
     clientSecret: e.DEV_CLIENT_SECRET,
     accessTokenTtl: e.IDP_ACCESS_TOKEN_TTL,
-    apiAudience: e.IDP_API_AUDIENCE,
+    apiAudience: e.IDP_API_AUDIENCE ?? `http://localhost:${e.API_PORT}`,
     usersFile: e.IDP_USERS_FILE,
     logLevel: e.LOG_LEVEL,
   };

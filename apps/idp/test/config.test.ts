@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     expect(config.issuer).toBe('http://localhost:4400');
     expect(config.publicBffUrl).toBe('http://localhost:3300');
     expect(config.spaOrigins).toEqual(['http://localhost:5500']);
+    // The notes API moved with API_PORT: its tokens name it, as the BFF's resource for it does.
+    expect(loadConfig({ API_PORT: '4600' }).apiAudience).toBe('http://localhost:4600');
   });
 
   it('takes explicit values, trimming lists and trailing slashes', () => {

@@ -1,11 +1,14 @@
 import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
 import { Agent, errors as undiciErrors, stream } from 'undici';
 import type { SessionState } from '../session-api/require-session.ts';
 import type { ApiConfig } from '../config/providers-file.ts';
 import type { AppDeps } from '../deps.ts';
+import { failureCause } from '../logging/failure-cause.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../tokens/token-service.ts';
 import { requirementProblem } from './api-requirements.ts';
+import { cappedBody } from './capped-body.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
 import { injectTraceContext } from '../observability/tracing.ts';
@@ -80,7 +83,7 @@ export function proxy(
         {
           method: ctx.method as 'GET',
           headers,
-          body: hasBody ? ctx.req : null,
+          body: hasBody ? cappedBody(ctx.req, deps.config.maxBodyBytes) : null,
           dispatcher: agent,
           headersTimeout: api.timeoutMs,
           bodyTimeout: api.timeoutMs,
@@ -97,11 +100,15 @@ export function proxy(
       );
       observe(ctx.status);
     } catch (error) {
-      const failure = started ? null : upstreamFailure(error, api);
-      observe(started ? ctx.status : failure?.status === 504 ? 'timeout' : 'error');
-      // Before the upstream answered: an error response. After: the response is already on its way, and
-      // undici has destroyed it (the browser sees the connection close, as it would have without the BFF).
-      if (failure) throw failure;
+      // A body cut off at MAX_BODY_BYTES is the browser's fault, not the upstream's.
+      if (error instanceof HttpError && !started) throw error;
+      const failure = upstreamFailure(error, api);
+      observe(started ? ctx.status : failure.status === 504 ? 'timeout' : 'error');
+      ((ctx.state as { log?: Logger }).log ?? deps.logger).warn(
+        { api: api.name, status: started ? ctx.status : failure.status, ...failureCause(error) },
+        started ? 'upstream response broke off' : 'upstream call failed',
+      );
+      if (!started) throw failure;
     }
   };
 

@@ -26,6 +26,7 @@ export function tokenSetFrom(
     idToken: response.id_token ?? previous?.idToken ?? null,
     scope: response.scope ?? previous?.scope ?? null,
     expiresAt: typeof response.expires_in === 'number' ? now + response.expires_in * 1000 : null,
+    obtainedAt: now,
     ...(previous?.resources ? { resources: previous.resources } : {}),
   };
 }

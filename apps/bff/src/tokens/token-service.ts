@@ -4,11 +4,11 @@ import type { SignInDeps } from '../sign-in/sign-in-deps.ts';
 import { providerUnavailable, sessionEnded, SignInError } from '../sign-in/sign-in-error.ts';
 import type { StoredSession } from '../store/store.ts';
 import { traced } from '../observability/tracing.ts';
+import { failureCause } from '../logging/failure-cause.ts';
+import { isFresh } from './refresh-ahead.ts';
 import type { ResourceToken, TokenSet } from './token-set.ts';
 import { openTokens, sealTokens, tokenSetFrom } from './sealed-tokens.ts';
 
-/** Refresh this long before the access token expires, so a relayed token does not die in flight. */
-const REFRESH_AHEAD_MS = 30_000;
 /** How long one refresh may hold the cross-replica lease; longer than any token request we allow. */
 const LEASE_MS = 15_000;
 /** How long a request waits for a refresh running elsewhere before it answers 503. */
@@ -49,7 +49,7 @@ export class TokenService {
     >,
   ) {}
 
-  /** The session's access token — for `resource` (RFC 8707) when given — fresh for at least 30 s. */
+  /** The session's access token — for `resource` (RFC 8707) when given — fresh for a while (see refresh-ahead.ts). */
   async accessToken(key: string, session: StoredSession, resource?: string): Promise<string> {
     const tokens = this.open(session);
     const current = this.pick(tokens, resource);
@@ -76,7 +76,7 @@ export class TokenService {
   }
 
   private isFresh(token: ResourceToken): boolean {
-    return token.expiresAt === null || token.expiresAt - this.deps.clock() > REFRESH_AHEAD_MS;
+    return isFresh(token, this.deps.clock());
   }
 
   private needsRefresh(tokens: TokenSet, resource: string | undefined): boolean {
@@ -136,10 +136,7 @@ export class TokenService {
         throw new Error('the refreshed ID token names another subject');
     } catch (error) {
       if (isTransient(error)) {
-        logger.warn(
-          { provider: provider.name, errorName: (error as Error).name },
-          'token refresh failed; will retry',
-        );
+        logger.warn({ provider: provider.name, ...failureCause(error) }, 'token refresh failed; will retry');
         this.deps.metrics?.tokenRefresh(provider.name, 'unavailable');
         throw providerUnavailable(provider.name);
       }
@@ -147,7 +144,7 @@ export class TokenService {
         {
           provider: provider.name,
           oauthError: (error as { error?: unknown }).error,
-          errorCode: (error as { code?: unknown }).code,
+          ...failureCause(error),
         },
         'token refresh refused; session ended',
       );
@@ -162,7 +159,10 @@ export class TokenService {
       ? {
           ...tokens,
           refreshToken: response.refresh_token ?? tokens.refreshToken,
-          resources: { ...tokens.resources, [resource]: { accessToken: response.access_token, expiresAt } },
+          resources: {
+            ...tokens.resources,
+            [resource]: { accessToken: response.access_token, expiresAt, obtainedAt: now },
+          },
         }
       : tokenSetFrom(response, now, tokens);
     const updated: StoredSession = {

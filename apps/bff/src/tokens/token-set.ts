@@ -7,6 +7,8 @@ export interface TokenSet {
   scope: string | null;
   /** Epoch ms; null when the provider did not say. */
   expiresAt: number | null;
+  /** Epoch ms when the access token was obtained: its lifetime sets how early it is refreshed. */
+  obtainedAt?: number;
   /** Access tokens obtained for one resource each (RFC 8707), keyed by the resource's URL. */
   resources?: Record<string, ResourceToken>;
 }
@@ -14,4 +16,5 @@ export interface TokenSet {
 export interface ResourceToken {
   accessToken: string;
   expiresAt: number | null;
+  obtainedAt?: number;
 }

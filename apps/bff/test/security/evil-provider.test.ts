@@ -35,7 +35,11 @@ const oidc = (name: string, op: EvilProvider): ProviderConfig => ({
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  ops.evil = await startEvilProvider({ accessTokenTtl: 60 });
+  // Advertises what it must not talk the BFF into (A3, A4, G28): unsigned, MAC'd and other-algorithm tokens.
+  ops.evil = await startEvilProvider({
+    accessTokenTtl: 60,
+    algorithms: ['RS256', 'ES256', 'PS256', 'HS256', 'none'],
+  });
   ops.mismatch = await startEvilProvider({ discoveryIssuer: 'https://idp.other.example' });
   ops['kidless-single'] = await startEvilProvider();
   ops['kidless-multi'] = await startEvilProvider();
@@ -136,6 +140,7 @@ describe('ID token lies are refused after the code exchange', () => {
     ['a payload changed after signing', { signing: 'tampered' }],
     ['alg none (rp-id_token-sig-none)', { signing: 'none' }],
     ['HS256 keyed with the client secret (rp-id_token-bad-sig-hs256)', { signing: 'hs256-client-secret' }],
+    ['ES256 with a key the JWKS publishes, advertised but not pinned', { signing: 'es256' }],
     ['a kid the JWKS does not have', { signing: 'unknown-kid' }],
     ['a wrong aud (rp-id_token-aud)', claims((c) => ({ ...c, aud: 'someone-else' }))],
     ['no aud', claims(without('aud'))],
@@ -211,7 +216,9 @@ describe('other provider lies', () => {
     const login = await h.request('/auth/login?provider=mismatch', { jar });
     expect(login.status).toBe(302);
     expect(login.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=provider_unavailable`);
-    expect(ops.mismatch.requests).not.toContain('/authorize');
+    // Discovery was read, and refused: nothing after it (no JWKS, no token request) was ever asked for.
+    expect(ops.mismatch.requests).toContain('/.well-known/openid-configuration');
+    expect(ops.mismatch.requests.filter((path) => path !== '/.well-known/openid-configuration')).toEqual([]);
     const listed = (await (await h.request('/auth/providers')).json()) as Array<{
       name: string;
       available: boolean;

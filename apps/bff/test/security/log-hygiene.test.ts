@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKeyFor } from '../../src/session/keys.ts';
 import { openTokens } from '../../src/tokens/sealed-tokens.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
-import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
+import { csrfHeaders, sessionCookieOf, SPA_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 
 /**
  * Drives sign-ins, API use, revocation, logout and every kind of failure through the real IdP, then searches
@@ -14,15 +14,16 @@ import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../sup
  */
 let h: Harness;
 const secrets = new Set<string>();
-beforeAll(async () => {
-  h = await startHarness({ env: { LOG_LEVEL: 'trace' } });
-});
-afterAll(async () => {
-  await h.close();
-});
+
+/** A step of the scenario, with the status it must answer: a step that went wrong would test nothing. */
+async function step(expected: number, response: Promise<Response>): Promise<Response> {
+  const answered = await response;
+  expect(answered.status, `${answered.url}`).toBe(expected);
+  return answered;
+}
 
 async function signInCapturing(jar: CookieJar): Promise<URL> {
-  const login = await h.request('/auth/login?returnTo=/dashboard', { jar });
+  const login = await step(302, h.request('/auth/login?returnTo=/dashboard', { jar }));
   const { redirectUrl } = await signInAtIdp(login.headers.get('location')!, 'alice', 'wonderland');
   const callback = new URL(redirectUrl);
   secrets.add(callback.searchParams.get('code')!);
@@ -40,60 +41,87 @@ async function rememberSessionOf(jar: CookieJar): Promise<void> {
     if (token) secrets.add(token);
 }
 
-describe('what the BFF logs', () => {
-  it('runs the happy paths and the failures', async () => {
-    // Sign in twice, use the API, list and revoke.
-    const jar = new CookieJar();
-    const first = await signInCapturing(jar);
-    await h.request(first.pathname + first.search, { jar });
-    await rememberSessionOf(jar);
-    const other = new CookieJar();
-    const second = await signInCapturing(other);
-    await h.request(second.pathname + second.search, { jar: other });
-    await rememberSessionOf(other);
-    await h.request('/api/session', { jar, headers: csrfHeaders });
-    await h.request('/api/sessions', { jar, headers: csrfHeaders });
-    await h.request(`/api/sessions/${storeKeyFor(sessionCookieOf(h, other)!)}`, {
-      method: 'DELETE',
-      jar,
-      headers: csrfHeaders,
-    });
+const signedInLocation = `${SPA_ORIGIN}/dashboard`;
+const failedLocation = `${SPA_ORIGIN}/?error=login_failed`;
+const expectLocation = (response: Response, location: string): void =>
+  expect(response.headers.get('location')).toBe(location);
 
-    // Failures: a replayed callback, a tampered code, a wrong iss, a callback in another browser.
-    await h.request(first.pathname + first.search, { jar });
-    for (const [name, value] of [
-      ['code', 'tampered'],
-      ['iss', 'https://evil.example'],
-    ]) {
-      const attempt = new CookieJar();
-      const url = await signInCapturing(attempt);
-      url.searchParams.set(name!, value!);
-      await h.request(url.pathname + url.search, { jar: attempt });
-    }
-    const stolen = await signInCapturing(new CookieJar());
-    await h.request(stolen.pathname + stolen.search, { jar: new CookieJar() });
+/** The happy paths and the failures, each checked as it runs, before anything below reads the logs. */
+beforeAll(async () => {
+  h = await startHarness({ env: { LOG_LEVEL: 'trace' } });
 
-    // CSRF and bad input carrying the live cookie.
-    await h.request('/api/session', { jar });
-    await h.request('/api/session', { jar, headers: { ...csrfHeaders, origin: 'https://evil.example' } });
-    await h.request('/auth/logout', {
-      method: 'POST',
-      jar,
-      body: 'x',
-      headers: { 'content-type': 'text/plain' },
-    });
-    await h.request('/api/session', {
+  // Sign in twice, use the API, list and revoke.
+  const jar = new CookieJar();
+  const first = await signInCapturing(jar);
+  expectLocation(await step(302, h.request(first.pathname + first.search, { jar })), signedInLocation);
+  await rememberSessionOf(jar);
+  const other = new CookieJar();
+  const second = await signInCapturing(other);
+  expectLocation(
+    await step(302, h.request(second.pathname + second.search, { jar: other })),
+    signedInLocation,
+  );
+  await rememberSessionOf(other);
+  await step(200, h.request('/api/session', { jar, headers: csrfHeaders }));
+  await step(200, h.request('/api/sessions', { jar, headers: csrfHeaders }));
+  const otherHandle = (
+    (await (await step(200, h.request('/api/sessions', { jar, headers: csrfHeaders }))).json()) as Array<{
+      id: string;
+      current: boolean;
+    }>
+  ).find((s) => !s.current)!.id;
+  await step(204, h.request(`/api/sessions/${otherHandle}`, { method: 'DELETE', jar, headers: csrfHeaders }));
+  await step(401, h.request('/api/session', { jar: other, headers: csrfHeaders }));
+
+  // Failures: a replayed callback, a tampered code, a wrong iss, a callback in another browser.
+  await step(400, h.request(first.pathname + first.search, { jar }));
+  for (const [name, value] of [
+    ['code', 'tampered'],
+    ['iss', 'https://evil.example'],
+  ]) {
+    const attempt = new CookieJar();
+    const url = await signInCapturing(attempt);
+    url.searchParams.set(name!, value!);
+    expectLocation(await step(302, h.request(url.pathname + url.search, { jar: attempt })), failedLocation);
+  }
+  const stolen = await signInCapturing(new CookieJar());
+  expectLocation(
+    await step(302, h.request(stolen.pathname + stolen.search, { jar: new CookieJar() })),
+    failedLocation,
+  );
+
+  // CSRF and bad input carrying the live cookie.
+  await step(403, h.request('/api/session', { jar }));
+  await step(
+    403,
+    h.request('/api/session', { jar, headers: { ...csrfHeaders, origin: 'https://evil.example' } }),
+  );
+  await step(
+    403,
+    h.request('/auth/logout', { method: 'POST', jar, body: 'x', headers: { 'content-type': 'text/plain' } }),
+  );
+  await step(
+    401,
+    h.request('/api/session', {
       headers: { ...csrfHeaders, cookie: `__Host-gatehouse=${sessionCookieOf(h, jar)}x` },
-    });
-    await h.request('/api/session', {
+    }),
+  );
+  await step(
+    431,
+    h.request('/api/session', {
       headers: { ...csrfHeaders, authorization: `Bearer ${[...secrets][0]}`, 'x-big': 'a'.repeat(40 * 1024) },
-    });
+    }),
+  );
 
-    // And out: the logout answer carries the ID token as id_token_hint (by contract) — the logs must not.
-    const logout = await h.request('/auth/logout', { method: 'POST', jar, headers: csrfHeaders });
-    expect(((await logout.json()) as { redirectTo: string }).redirectTo).toContain('id_token_hint=');
-  });
+  // And out: the logout answer carries the ID token as id_token_hint (by contract) — the logs must not.
+  const logout = await step(200, h.request('/auth/logout', { method: 'POST', jar, headers: csrfHeaders }));
+  expect(((await logout.json()) as { redirectTo: string }).redirectTo).toContain('id_token_hint=');
+});
+afterAll(async () => {
+  await h.close();
+});
 
+describe('what the BFF logs', () => {
   it('holds none of the secrets it handled', () => {
     expect(secrets.size).toBeGreaterThan(15);
     const logs = h.logs.text;

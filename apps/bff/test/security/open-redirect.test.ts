@@ -112,7 +112,26 @@ describe('the post-logout redirect', () => {
   });
 
   it('puts only an allowed origin into post_logout_redirect_uri (property)', async () => {
-    const header = fc.oneof(fc.constantFrom(...LOOKALIKES, SPA_ORIGIN, SECOND), fc.webUrl());
+    const allowed = [SPA_ORIGIN, SECOND];
+    const originOf = (value: string): string => {
+      try {
+        return new URL(value).origin;
+      } catch {
+        return 'null';
+      }
+    };
+    /** The model: the SPA origin the logout must send the browser to, or null for a 403. */
+    const expected = (origin: string | null, referer: string | null): string | null => {
+      if (origin) return allowed.includes(origin) ? origin : null;
+      if (referer) return allowed.includes(originOf(referer)) ? originOf(referer) : null;
+      return SPA_ORIGIN;
+    };
+    const header = fc.oneof(
+      { arbitrary: fc.constantFrom(SPA_ORIGIN, SECOND, `${SECOND}/sessions`), weight: 2 },
+      { arbitrary: fc.constantFrom(...LOOKALIKES), weight: 1 },
+      { arbitrary: fc.webUrl(), weight: 1 },
+    );
+    const reached = { redirected: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(fc.option(header), fc.option(header), async (origin, referer) => {
         const jar = new CookieJar();
@@ -121,16 +140,24 @@ describe('the post-logout redirect', () => {
         if (origin) headers.origin = origin;
         if (referer) headers.referer = referer;
         const response = await h.request('/auth/logout', { method: 'POST', jar, headers });
-        if (response.status === 403) return;
+        const spaOrigin = expected(origin, referer);
+        if (spaOrigin === null) {
+          reached.refused += 1;
+          expect(response.status).toBe(403);
+          expect((await h.request('/api/session', { jar, headers: csrfHeaders })).status).toBe(200);
+          return;
+        }
+        reached.redirected += 1;
         expect(response.status).toBe(200);
         const { redirectTo } = (await response.json()) as { redirectTo: string };
         const target = new URL(redirectTo);
         expect(target.origin).toBe(new URL(h.idp.issuer).origin);
-        expect([`${SPA_ORIGIN}/`, `${SECOND}/`]).toContain(
-          target.searchParams.get('post_logout_redirect_uri'),
-        );
+        expect(target.searchParams.get('post_logout_redirect_uri')).toBe(`${spaOrigin}/`);
       }),
-      { numRuns: 25 },
+      { numRuns: 30 },
     );
+    // Both branches were really exercised, not skipped past.
+    expect(reached.redirected).toBeGreaterThanOrEqual(8);
+    expect(reached.refused).toBeGreaterThanOrEqual(3);
   });
 });

@@ -28,7 +28,9 @@ export type IdTokenSigning =
   /** RS256 with the published key, no kid in the header. */
   | 'no-kid'
   /** RS256 with a key that is not published, under its own unknown kid. */
-  | 'unknown-kid';
+  | 'unknown-kid'
+  /** ES256 with the published EC key and its kid (see `algorithms`). */
+  | 'es256';
 
 export interface Misbehaviour {
   /** Shapes the claims of the ID token from the code exchange (the defaults are correct). */
@@ -61,6 +63,11 @@ export interface EvilProviderOptions {
   /** Access token lifetime in seconds. */
   accessTokenTtl?: number;
   user?: { sub: string; name: string; email: string };
+  /**
+   * `id_token_signing_alg_values_supported` (default `["RS256"]`). With `ES256` among them, an EC P-256 key is
+   * published in the JWKS too, so tokens signed with it (`signing: 'es256'`) carry a signature that checks out.
+   */
+  algorithms?: string[];
 }
 
 interface SigningKey {
@@ -113,6 +120,11 @@ async function newKey(kid: string): Promise<SigningKey> {
   return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
+async function newEcKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+}
+
 async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -131,6 +143,8 @@ export async function startEvilProvider(options: EvilProviderOptions = {}): Prom
   const accessTokenTtl = options.accessTokenTtl ?? 300;
   const keys: SigningKey[] = [await newKey('evil-key-1')];
   const attackerKey = await newKey('evil-unpublished');
+  const algorithms = options.algorithms ?? ['RS256'];
+  const ecKey = algorithms.includes('ES256') ? await newEcKey('evil-ec-1') : undefined;
   let current = keys[0]!;
   let misbehaviour: Misbehaviour = {};
   const codes = new Map<string, PendingCode>();
@@ -161,6 +175,12 @@ export async function startEvilProvider(options: EvilProviderOptions = {}): Prom
           .sign(current.privateKey);
         const [header, , signature] = token.split('.');
         return `${header}.${b64url(JSON.stringify({ ...claims, name: 'Someone Else' }))}.${signature}`;
+      }
+      case 'es256': {
+        if (!ecKey) throw new Error('signing es256 needs ES256 among the algorithms');
+        return new SignJWT(claims)
+          .setProtectedHeader({ alg: 'ES256', kid: ecKey.kid, typ: 'JWT' })
+          .sign(ecKey.privateKey);
       }
       default: {
         const key = signing === 'wrong-key' || signing === 'unknown-kid' ? attackerKey : current;
@@ -218,7 +238,7 @@ export async function startEvilProvider(options: EvilProviderOptions = {}): Prom
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
+        id_token_signing_alg_values_supported: algorithms,
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_basic'],
         authorization_response_iss_parameter_supported: true,
@@ -228,7 +248,7 @@ export async function startEvilProvider(options: EvilProviderOptions = {}): Prom
       });
     }
     if (url.pathname === '/jwks') {
-      const published = keys.map((k) => k.jwk);
+      const published = [...keys, ...(ecKey ? [ecKey] : [])].map((k) => k.jwk);
       const withoutKids = published.map(({ kid: _kid, ...jwk }) => jwk);
       return json(res, 200, { keys: misbehaviour.jwks === 'without-kids' ? withoutKids : published });
     }

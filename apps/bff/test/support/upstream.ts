@@ -18,7 +18,11 @@ export async function startUpstream() {
   let release: () => void = () => undefined;
   const server = createServer(async (req, res) => {
     let bodyBytes = 0;
-    for await (const chunk of req) bodyBytes += (chunk as Buffer).length;
+    try {
+      for await (const chunk of req) bodyBytes += (chunk as Buffer).length;
+    } catch {
+      return; // the caller aborted the request before its body ended: nothing was received
+    }
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes });
     if (req.url?.startsWith('/base/slow')) {
       setTimeout(() => res.end('late'), 2000).unref();
