@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RedisTopology } from '../../src/config/redis-topology.ts';
+import { bucketOfKey, newSessionIdFor, storeKeyFor } from '../../src/session/keys.ts';
+import { createRedisStore } from '../../src/session/redis-store.ts';
+import type { RedisStore } from '../../src/session/redis-store.ts';
+import type { Clock } from '../../src/session/store.ts';
+import { stopAllRedis, until } from '../support/redis-server.ts';
+import { deleteUnderOn, on, startCluster, startSentinelSet } from '../support/redis-topology.ts';
+import type { RedisCluster, SentinelSet } from '../support/redis-topology.ts';
+import { storedSession } from '../support/sessions.ts';
+import { keysUnder } from './redis-helpers.ts';
+import { describeSessionStore } from './store-suite.ts';
+import type { StoreFactory } from './store-suite.ts';
+
+/**
+ * The shared store suite on Redis beyond one server: through Sentinel to a replicated master (every creation
+ * and destruction waits for the replica), and on a Cluster of three masters (hash-tagged layout). Servers on
+ * ports 24100-24112 (this file's part of the issue's range), started on first use so that a failure to start
+ * fails every test rather than skipping it.
+ */
+const RUN_PREFIX = `gatehouse-topo:${randomUUID()}:`;
+let sentinelSet: Promise<SentinelSet> | undefined;
+let cluster: Promise<RedisCluster> | undefined;
+const sentinels = (): Promise<SentinelSet> => (sentinelSet ??= startSentinelSet(24100));
+const clustered = (): Promise<RedisCluster> => (cluster ??= startCluster(24110));
+
+afterAll(async () => {
+  await Promise.all([
+    sentinelSet?.then((s) => s.stop()).catch(() => undefined),
+    cluster?.then((c) => c.stop()).catch(() => undefined),
+  ]);
+  await stopAllRedis();
+}, 30_000);
+
+let counter = 0;
+
+/** Ports of the servers that hold data (the current master, or every cluster master). */
+type DataPorts = () => Promise<number[]>;
+
+function factory(topology: () => Promise<{ topology: RedisTopology; ports: DataPorts }>): StoreFactory {
+  return async (clock: Clock) => {
+    const { topology: where, ports } = await topology();
+    const keyPrefix = `${RUN_PREFIX}${counter++}:`;
+    const opened: RedisStore[] = [];
+    // Connected before use: a Cluster client first learns the slot map, which may take longer than one command.
+    const open = async (): Promise<RedisStore> => {
+      const store = createRedisStore({ topology: where, waitReplicas: where.waitReplicas, clock, keyPrefix });
+      opened.push(store);
+      await until(
+        () => store.ping(),
+        () => true,
+        10_000,
+      );
+      return store;
+    };
+    const count = async (under: string): Promise<number> => {
+      let total = 0;
+      for (const port of await ports()) total += (await on(port, (c) => keysUnder(c, under))).length;
+      return total;
+    };
+    let current = await open();
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = await open();
+        return current;
+      },
+      openPeer: () => open(),
+      rawCount: async () => ({
+        sessions: await count(`${keyPrefix}s:`),
+        transactions: await count(`${keyPrefix}t:`),
+      }),
+      cleanup: async () => {
+        for (const store of opened) await store.close();
+        for (const port of await ports()) await deleteUnderOn(port, keyPrefix);
+      },
+    };
+  };
+}
+
+const sentinelTopology = async (): Promise<{ topology: RedisTopology; ports: DataPorts }> => {
+  const set = await sentinels();
+  return {
+    topology: {
+      mode: 'sentinel',
+      sentinels: set.hosts,
+      name: 'mymaster',
+      sentinelPassword: undefined,
+      username: undefined,
+      password: undefined,
+      tls: false,
+      waitReplicas: 1,
+    },
+    ports: async () => [await set.currentMaster()],
+  };
+};
+
+const clusterTopology = async (): Promise<{ topology: RedisTopology; ports: DataPorts }> => {
+  const c = await clustered();
+  return {
+    topology: {
+      mode: 'cluster',
+      nodes: c.hosts,
+      username: undefined,
+      password: undefined,
+      tls: false,
+      waitReplicas: 0,
+    },
+    ports: async () => c.masters.map((m) => m.port),
+  };
+};
+
+describeSessionStore('redis store via Sentinel', factory(sentinelTopology), {
+  persistent: true,
+  shared: true,
+});
+
+describeSessionStore('redis store on a Cluster', factory(clusterTopology), {
+  persistent: true,
+  shared: true,
+  keysBoundToUser: true,
+});
+
+describe('redis store via Sentinel: what WAIT guarantees', () => {
+  it('a creation no replica acknowledged fails (no cookie for a session a failover may lose)', async () => {
+    const set = await sentinels();
+    const { topology } = await sentinelTopology();
+    const keyPrefix = `${RUN_PREFIX}wait:`;
+    const store = createRedisStore({ topology, waitReplicas: 1, clock: Date.now, keyPrefix });
+    await until(
+      () => store.ping(),
+      () => true,
+      10_000,
+    );
+    const replica = set.replica.port === (await set.currentMaster()) ? set.master : set.replica;
+    try {
+      const frozen = storeKeyFor(newSessionIdFor('dev', 'alice'));
+      replica.child.kill('SIGSTOP');
+      try {
+        await expect(store.set(frozen, storedSession(Date.now()))).rejects.toThrow(/acknowledged/);
+      } finally {
+        replica.child.kill('SIGCONT');
+      }
+      const key = storeKeyFor(newSessionIdFor('dev', 'alice'));
+      await until(
+        () => store.set(key, storedSession(Date.now())),
+        () => true,
+        5_000,
+      );
+      // Once set() answered, the replica has it: a failover now would not lose it.
+      expect(await on(replica.port, (c) => c.exists(`${keyPrefix}s:${key}`))).toBe(1);
+    } finally {
+      await store.close();
+      await deleteUnderOn(await set.currentMaster(), keyPrefix);
+    }
+  });
+});
+
+describe('redis store on a Cluster: one slot per user', () => {
+  it("a user's sessions, index and sid index share a slot, and users spread over the masters", async () => {
+    const { topology, ports } = await clusterTopology();
+    const keyPrefix = `${RUN_PREFIX}slots:`;
+    const store = createRedisStore({ topology, clock: Date.now, keyPrefix });
+    try {
+      const users = Array.from({ length: 24 }, (_, i) => `user-${i}`);
+      for (const sub of users) {
+        for (let i = 0; i < 2; i++) {
+          await store.set(
+            storeKeyFor(newSessionIdFor('dev', sub)),
+            storedSession(Date.now(), {
+              user: { sub, name: sub, email: null, picture: null },
+              sid: `sid-${sub}`,
+            }),
+          );
+        }
+      }
+      const perMaster: number[] = [];
+      for (const port of await ports()) {
+        const keys = await on(port, (c) => keysUnder(c, keyPrefix));
+        perMaster.push(keys.length);
+        for (const key of keys.filter((k) => k.includes(':s:'))) {
+          const slot = await on(port, (c) => c.call('CLUSTER', 'KEYSLOT', key));
+          const bucket = bucketOfKey(key.slice(key.indexOf('}') + 1));
+          expect(await on(port, (c) => c.call('CLUSTER', 'KEYSLOT', `{${bucket}}`))).toBe(slot);
+        }
+      }
+      // Every master holds some users (24 users over 3 masters), each user's 2 sessions + 2 indexes together.
+      expect(perMaster.every((n) => n > 0)).toBe(true);
+      for (const sub of users.slice(0, 4)) expect(await store.listByUser('dev', sub)).toHaveLength(2);
+      expect(await store.listBySid('dev', 'sid-user-3')).toHaveLength(2);
+    } finally {
+      await store.close();
+      for (const port of await ports()) await deleteUnderOn(port, keyPrefix);
+    }
+  });
+});
