@@ -196,3 +196,59 @@ describe('redis store on a Cluster: one slot per user', () => {
     }
   });
 });
+
+describe('redis store on a Cluster: resharding', () => {
+  it("follows ASK while a user's slot migrates and MOVED once it has moved", async () => {
+    const c = await clustered();
+    const { topology } = await clusterTopology();
+    const keyPrefix = `${RUN_PREFIX}reshard:`;
+    const store = createRedisStore({ topology, clock: Date.now, keyPrefix });
+    await until(
+      () => store.ping(),
+      () => true,
+      10_000,
+    );
+    const sub = 'resharded-user';
+    const keys = [0, 1, 2, 3].map(() => storeKeyFor(newSessionIdFor('dev', sub)));
+    const user = { sub, name: sub, email: null, picture: null };
+    try {
+      for (const key of keys) await store.set(key, storedSession(Date.now(), { user }));
+      const tagSlot = Number(
+        await on(c.masters[0]!.port, (r) => r.call('CLUSTER', 'KEYSLOT', `{${bucketOfKey(keys[0]!)}}`)),
+      );
+      const owner = async (port: number): Promise<boolean> =>
+        on(port, async (r) => ((await r.call('CLUSTER', 'COUNTKEYSINSLOT', tagSlot)) as number) > 0);
+      const source = (await Promise.all(c.masters.map((m) => owner(m.port)))).indexOf(true);
+      const from = c.masters[source]!;
+      const to = c.masters[(source + 1) % 3]!;
+      const idOf = (port: number) => on(port, (r) => r.call('CLUSTER', 'MYID')) as Promise<string>;
+      const [fromId, toId] = [await idOf(from.port), await idOf(to.port)];
+      await on(to.port, (r) => r.call('CLUSTER', 'SETSLOT', tagSlot, 'IMPORTING', fromId));
+      await on(from.port, (r) => r.call('CLUSTER', 'SETSLOT', tagSlot, 'MIGRATING', toId));
+      const inSlot = (await on(from.port, (r) =>
+        r.call('CLUSTER', 'GETKEYSINSLOT', tagSlot, 100),
+      )) as string[];
+      const mine = inSlot.filter((k) => k.startsWith(keyPrefix));
+      const session0 = mine.find((k) => k.endsWith(keys[0]!))!;
+      // Half-way: the first session has moved (the source answers ASK for it), the others have not.
+      await on(from.port, (r) => r.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', session0));
+      expect(await store.get(keys[0]!)).toMatchObject({ user });
+      expect(await store.get(keys[1]!)).toMatchObject({ user });
+      const rest = inSlot.filter((k) => k !== session0);
+      if (rest.length > 0) {
+        await on(from.port, (r) => r.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', ...rest));
+      }
+      for (const m of c.masters) await on(m.port, (r) => r.call('CLUSTER', 'SETSLOT', tagSlot, 'NODE', toId));
+      // Moved: the client's slot map is stale, the old owner answers MOVED, and the scripts run on the new one.
+      for (const key of keys) expect(await store.get(key)).toMatchObject({ user });
+      expect(await store.listByUser('dev', sub)).toHaveLength(4);
+      await store.destroy(keys[3]!);
+      expect(await store.listByUser('dev', sub)).toHaveLength(3);
+      expect(await owner(to.port)).toBe(true);
+      expect(await owner(from.port)).toBe(false);
+    } finally {
+      await store.close();
+      for (const m of c.masters) await deleteUnderOn(m.port, keyPrefix);
+    }
+  });
+});
