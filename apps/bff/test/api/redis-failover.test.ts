@@ -69,16 +69,7 @@ async function sessionStatus(h: Harness, id: string): Promise<number> {
 describe('Sentinel: the master killed under load', () => {
   it('answers only 200 or 503, follows the failover by itself, and loses no session created before', async () => {
     sentinelSet = await startSentinelSet(24300);
-    const topology: RedisTopology = {
-      mode: 'sentinel',
-      sentinels: sentinelSet.hosts,
-      name: 'mymaster',
-      sentinelPassword: undefined,
-      username: undefined,
-      password: undefined,
-      tls: false,
-      waitReplicas: 1,
-    };
+    const topology = sentinelSet.topology;
     const h = await bffOver(topology, 'failover:');
     const established: string[] = [];
     for (let i = 0; i < 20; i++) established.push(await seed(h, `user-${i}`));
@@ -153,14 +144,7 @@ describe('Sentinel: the master killed under load', () => {
 describe('Cluster: one of three masters stopped and restarted', () => {
   it('answers 503 for the sessions on it, 200 for the others, and all of them again once it is back', async () => {
     cluster = await startCluster(24310);
-    const topology: RedisTopology = {
-      mode: 'cluster',
-      nodes: cluster.hosts,
-      username: undefined,
-      password: undefined,
-      tls: false,
-      waitReplicas: 0,
-    };
+    const topology = cluster.topology;
     const h = await bffOver(topology, 'cluster-loss:');
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) ids.push(await seed(h, `user-${i}`));

@@ -11,15 +11,14 @@ import { SessionInfoSchema, SessionListSchema } from '@gatehouse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBffProcess, type BffProcess } from '../support/bff-process.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
-import { sparePort, stopAllRedis, until } from '../support/redis-server.ts';
-import { deleteUnderOn, startCluster, startSentinelSet } from '../support/redis-topology.ts';
-import type { RedisCluster, SentinelSet } from '../support/redis-topology.ts';
+import { sparePort, until } from '../support/redis-server.ts';
+import { topologiesOn } from '../support/redis-topology.ts';
 import { deleteUnder, sharedAdmin, closeSharedAdmin, REDIS_URL } from '../session/redis-helpers.ts';
 
 /**
  * Two real BFF processes sharing one Redis, as behind a load balancer: a session made by one is honoured,
- * listed, revoked and logged out by the other, at once — on one Redis server, through Sentinel (ports
- * 24200-24204) and on a Cluster of three masters (24210-24212), each started by this file.
+ * listed, revoked and logged out by the other, at once — on one Redis server, through Sentinel and on a
+ * Cluster of three masters, each started by this file.
  */
 const prefix = `replicas-${randomBytes(4).toString('hex')}:`;
 const SPA = 'http://localhost:5173';
@@ -166,13 +165,9 @@ function describeReplicas(name: string, redis: () => Promise<SharedRedis>): void
   });
 }
 
-let sentinelSet: SentinelSet | undefined;
-let cluster: RedisCluster | undefined;
-afterAll(async () => {
-  await sentinelSet?.stop();
-  await cluster?.stop();
-  await stopAllRedis();
-}, 30_000);
+// Servers on ports 24200-24212, started by this file.
+const topologies = topologiesOn(24200);
+afterAll(() => topologies.stop(), 30_000);
 
 describeReplicas('one Redis server', async () => {
   await sharedAdmin();
@@ -186,20 +181,12 @@ describeReplicas('one Redis server', async () => {
   };
 });
 
-describeReplicas('Redis through Sentinel', async () => {
-  const set = (sentinelSet = await startSentinelSet(24200));
-  return {
-    env: { REDIS_SENTINELS: set.env, REDIS_SENTINEL_NAME: 'mymaster' },
-    cleanup: async () => deleteUnderOn(await set.currentMaster(), prefix),
-  };
-});
-
-describeReplicas('a Redis Cluster', async () => {
-  const c = (cluster = await startCluster(24210));
-  return {
-    env: { REDIS_CLUSTER_NODES: c.env },
-    cleanup: async () => {
-      for (const m of c.masters) await deleteUnderOn(m.port, prefix);
-    },
-  };
-});
+for (const [name, start, variable] of [
+  ['Redis through Sentinel', topologies.sentinels, 'REDIS_SENTINELS'],
+  ['a Redis Cluster', topologies.cluster, 'REDIS_CLUSTER_NODES'],
+] as const) {
+  describeReplicas(name, async () => {
+    const redis = await start();
+    return { env: { [variable]: redis.env }, cleanup: () => redis.deleteUnder(prefix) };
+  });
+}

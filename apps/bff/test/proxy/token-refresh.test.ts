@@ -9,9 +9,7 @@ import { openTokens, sealTokens } from '../../src/session/tokens.ts';
 import { closeSharedAdmin, REDIS_URL, sharedAdmin } from '../session/redis-helpers.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
-import { stopAllRedis } from '../support/redis-server.ts';
-import { deleteUnderOn, startCluster, startSentinelSet } from '../support/redis-topology.ts';
-import type { RedisCluster, SentinelSet } from '../support/redis-topology.ts';
+import { topologiesOn } from '../support/redis-topology.ts';
 import { startUpstream } from '../support/upstream.ts';
 
 /**
@@ -203,55 +201,24 @@ function describeAcrossReplicas(name: string, redis: () => Promise<SharedRedis>)
   });
 }
 
-let sentinelSet: SentinelSet | undefined;
-let cluster: RedisCluster | undefined;
-afterAll(async () => {
-  await sentinelSet?.stop();
-  await cluster?.stop();
-  await stopAllRedis();
-}, 30_000);
+// Servers on ports 24220-24232, started by this file.
+const topologies = topologiesOn(24220);
+afterAll(() => topologies.stop(), 30_000);
 
 describeAcrossReplicas('one Redis server', async () => {
   await sharedAdmin();
   return { options: { url: REDIS_URL }, cleanup: closeSharedAdmin };
 });
 
-// Servers on ports 24220-24232, started by this file.
-describeAcrossReplicas('Redis through Sentinel', async () => {
-  const set = (sentinelSet = await startSentinelSet(24220));
-  return {
-    options: {
-      topology: {
-        mode: 'sentinel',
-        sentinels: set.hosts,
-        name: 'mymaster',
-        sentinelPassword: undefined,
-        username: undefined,
-        password: undefined,
-        tls: false,
-        waitReplicas: 1,
-      },
-      waitReplicas: 1,
-    },
-    cleanup: async (prefix) => deleteUnderOn(await set.currentMaster(), prefix),
-  };
-});
-
-describeAcrossReplicas('a Redis Cluster', async () => {
-  const c = (cluster = await startCluster(24230));
-  return {
-    options: {
-      topology: {
-        mode: 'cluster',
-        nodes: c.hosts,
-        username: undefined,
-        password: undefined,
-        tls: false,
-        waitReplicas: 0,
-      },
-    },
-    cleanup: async (prefix) => {
-      for (const m of c.masters) await deleteUnderOn(m.port, prefix);
-    },
-  };
-});
+for (const [name, start] of [
+  ['Redis through Sentinel', topologies.sentinels],
+  ['a Redis Cluster', topologies.cluster],
+] as const) {
+  describeAcrossReplicas(name, async () => {
+    const redis = await start();
+    return {
+      options: { topology: redis.topology, waitReplicas: redis.topology.waitReplicas },
+      cleanup: (prefix) => redis.deleteUnder(prefix),
+    };
+  });
+}

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RedisTopology } from '../../src/config/redis-topology.ts';
 import { bucketOfKey, newSessionIdFor, storeKeyFor } from '../../src/session/keys.ts';
 import { createRedisStore } from '../../src/session/redis-store.ts';
 import type { RedisStore } from '../../src/session/redis-store.ts';
 import type { Clock } from '../../src/session/store.ts';
-import { stopAllRedis, until } from '../support/redis-server.ts';
-import { deleteUnderOn, on, startCluster, startSentinelSet } from '../support/redis-topology.ts';
+import { until } from '../support/redis-server.ts';
+import { on, topologiesOn } from '../support/redis-topology.ts';
 import type { RedisCluster, SentinelSet } from '../support/redis-topology.ts';
 import { storedSession } from '../support/sessions.ts';
 import { keysUnder } from './redis-helpers.ts';
@@ -20,27 +19,15 @@ import type { StoreFactory } from './store-suite.ts';
  * fails every test rather than skipping it.
  */
 const RUN_PREFIX = `gatehouse-topo:${randomUUID()}:`;
-let sentinelSet: Promise<SentinelSet> | undefined;
-let cluster: Promise<RedisCluster> | undefined;
-const sentinels = (): Promise<SentinelSet> => (sentinelSet ??= startSentinelSet(24100));
-const clustered = (): Promise<RedisCluster> => (cluster ??= startCluster(24110));
-
-afterAll(async () => {
-  await Promise.all([
-    sentinelSet?.then((s) => s.stop()).catch(() => undefined),
-    cluster?.then((c) => c.stop()).catch(() => undefined),
-  ]);
-  await stopAllRedis();
-}, 30_000);
+const topologies = topologiesOn(24100);
+afterAll(() => topologies.stop(), 30_000);
 
 let counter = 0;
 
-/** Ports of the servers that hold data (the current master, or every cluster master). */
-type DataPorts = () => Promise<number[]>;
-
-function factory(topology: () => Promise<{ topology: RedisTopology; ports: DataPorts }>): StoreFactory {
+function factory(start: () => Promise<SentinelSet | RedisCluster>): StoreFactory {
   return async (clock: Clock) => {
-    const { topology: where, ports } = await topology();
+    const redis = await start();
+    const where = redis.topology;
     const keyPrefix = `${RUN_PREFIX}${counter++}:`;
     const opened: RedisStore[] = [];
     // Connected before use: a Cluster client first learns the slot map, which may take longer than one command.
@@ -56,7 +43,8 @@ function factory(topology: () => Promise<{ topology: RedisTopology; ports: DataP
     };
     const count = async (under: string): Promise<number> => {
       let total = 0;
-      for (const port of await ports()) total += (await on(port, (c) => keysUnder(c, under))).length;
+      for (const port of await redis.dataPorts())
+        total += (await on(port, (c) => keysUnder(c, under))).length;
       return total;
     };
     let current = await open();
@@ -74,50 +62,18 @@ function factory(topology: () => Promise<{ topology: RedisTopology; ports: DataP
       }),
       cleanup: async () => {
         for (const store of opened) await store.close();
-        for (const port of await ports()) await deleteUnderOn(port, keyPrefix);
+        await redis.deleteUnder(keyPrefix);
       },
     };
   };
 }
 
-const sentinelTopology = async (): Promise<{ topology: RedisTopology; ports: DataPorts }> => {
-  const set = await sentinels();
-  return {
-    topology: {
-      mode: 'sentinel',
-      sentinels: set.hosts,
-      name: 'mymaster',
-      sentinelPassword: undefined,
-      username: undefined,
-      password: undefined,
-      tls: false,
-      waitReplicas: 1,
-    },
-    ports: async () => [await set.currentMaster()],
-  };
-};
-
-const clusterTopology = async (): Promise<{ topology: RedisTopology; ports: DataPorts }> => {
-  const c = await clustered();
-  return {
-    topology: {
-      mode: 'cluster',
-      nodes: c.hosts,
-      username: undefined,
-      password: undefined,
-      tls: false,
-      waitReplicas: 0,
-    },
-    ports: async () => c.masters.map((m) => m.port),
-  };
-};
-
-describeSessionStore('redis store via Sentinel', factory(sentinelTopology), {
+describeSessionStore('redis store via Sentinel', factory(topologies.sentinels), {
   persistent: true,
   shared: true,
 });
 
-describeSessionStore('redis store on a Cluster', factory(clusterTopology), {
+describeSessionStore('redis store on a Cluster', factory(topologies.cluster), {
   persistent: true,
   shared: true,
   keysBoundToUser: true,
@@ -125,8 +81,8 @@ describeSessionStore('redis store on a Cluster', factory(clusterTopology), {
 
 describe('redis store via Sentinel: what WAIT guarantees', () => {
   it('a creation no replica acknowledged fails (no cookie for a session a failover may lose)', async () => {
-    const set = await sentinels();
-    const { topology } = await sentinelTopology();
+    const set = await topologies.sentinels();
+    const topology = set.topology;
     const keyPrefix = `${RUN_PREFIX}wait:`;
     const store = createRedisStore({ topology, waitReplicas: 1, clock: Date.now, keyPrefix });
     await until(
@@ -153,14 +109,15 @@ describe('redis store via Sentinel: what WAIT guarantees', () => {
       expect(await on(replica.port, (c) => c.exists(`${keyPrefix}s:${key}`))).toBe(1);
     } finally {
       await store.close();
-      await deleteUnderOn(await set.currentMaster(), keyPrefix);
+      await set.deleteUnder(keyPrefix);
     }
   });
 });
 
 describe('redis store on a Cluster: one slot per user', () => {
   it("a user's sessions, index and sid index share a slot, and users spread over the masters", async () => {
-    const { topology, ports } = await clusterTopology();
+    const c = await topologies.cluster();
+    const topology = c.topology;
     const keyPrefix = `${RUN_PREFIX}slots:`;
     const store = createRedisStore({ topology, clock: Date.now, keyPrefix });
     try {
@@ -177,7 +134,7 @@ describe('redis store on a Cluster: one slot per user', () => {
         }
       }
       const perMaster: number[] = [];
-      for (const port of await ports()) {
+      for (const port of await c.dataPorts()) {
         const keys = await on(port, (c) => keysUnder(c, keyPrefix));
         perMaster.push(keys.length);
         for (const key of keys.filter((k) => k.includes(':s:'))) {
@@ -192,15 +149,15 @@ describe('redis store on a Cluster: one slot per user', () => {
       expect(await store.listBySid('dev', 'sid-user-3')).toHaveLength(2);
     } finally {
       await store.close();
-      for (const port of await ports()) await deleteUnderOn(port, keyPrefix);
+      await c.deleteUnder(keyPrefix);
     }
   });
 });
 
 describe('redis store on a Cluster: resharding', () => {
   it("follows ASK while a user's slot migrates and MOVED once it has moved", async () => {
-    const c = await clustered();
-    const { topology } = await clusterTopology();
+    const c = await topologies.cluster();
+    const topology = c.topology;
     const keyPrefix = `${RUN_PREFIX}reshard:`;
     const store = createRedisStore({ topology, clock: Date.now, keyPrefix });
     await until(
@@ -248,7 +205,7 @@ describe('redis store on a Cluster: resharding', () => {
       expect(await owner(from.port)).toBe(false);
     } finally {
       await store.close();
-      for (const m of c.masters) await deleteUnderOn(m.port, keyPrefix);
+      await c.deleteUnder(keyPrefix);
     }
   });
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import type { HostPort } from '../../src/config/redis-topology.ts';
-import { children, sleep, stop } from './redis-server.ts';
+import type { HostPort, RedisTopology } from '../../src/config/redis-topology.ts';
+import { children, sleep, stop, stopAllRedis } from './redis-server.ts';
 
 /**
  * Real Redis topologies for tests, on fixed ports of the caller's range (a Cluster's bus is port + 10000, so
@@ -97,17 +97,44 @@ export async function restart(node: RedisNode, dir: string): Promise<void> {
   );
 }
 
-export interface SentinelSet {
+/** What a test needs of a running topology. */
+interface Running {
+  /** The store's view of it (the sentinel one waits for one replica). */
+  topology: RedisTopology;
+  hosts: HostPort[];
+  /** Ports of the servers that hold data now (the current master, or every cluster master). */
+  dataPorts(): Promise<number[]>;
+  /** Deletes every key under `prefix`. */
+  deleteUnder(prefix: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function running(
+  topology: RedisTopology,
+  hosts: HostPort[],
+  dataPorts: () => Promise<number[]>,
+  stopAll: () => Promise<void>,
+): Running {
+  return {
+    topology,
+    hosts,
+    dataPorts,
+    deleteUnder: async (prefix) => {
+      for (const port of await dataPorts()) await deleteUnderOn(port, prefix);
+    },
+    stop: stopAll,
+  };
+}
+
+export interface SentinelSet extends Running {
   dir: string;
   master: RedisNode;
   replica: RedisNode;
   sentinels: RedisNode[];
   /** `REDIS_SENTINELS` for this set. */
   env: string;
-  hosts: HostPort[];
   /** The port of the master the sentinels currently name. */
   currentMaster(): Promise<number>;
-  stop(): Promise<void>;
 }
 
 /** Ports base .. base+4: master, replica, three sentinels (quorum 2, a master is down after 1 s). */
@@ -148,32 +175,45 @@ export async function startSentinelSet(base: number, name = 'mymaster'): Promise
     );
   }
   const hosts = sentinels.map((s) => ({ host: '127.0.0.1', port: s.port }));
+  const currentMaster = (): Promise<number> =>
+    on(sentinels[0]!.port, async (c) => {
+      const [, port] = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string];
+      return Number(port);
+    });
+  const topology: RedisTopology = {
+    mode: 'sentinel',
+    sentinels: hosts,
+    name,
+    sentinelPassword: undefined,
+    username: undefined,
+    password: undefined,
+    tls: false,
+    waitReplicas: 1,
+  };
   return {
+    ...running(
+      topology,
+      hosts,
+      async () => [await currentMaster()],
+      async () => {
+        await Promise.all([master, replica, ...sentinels].map((n) => stop(n.child, 'SIGKILL')));
+        await rm(dir, { recursive: true, force: true });
+      },
+    ),
     dir,
     master,
     replica,
     sentinels,
-    hosts,
     env: hosts.map((h) => `${h.host}:${h.port}`).join(','),
-    currentMaster: () =>
-      on(sentinels[0]!.port, async (c) => {
-        const [, port] = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string];
-        return Number(port);
-      }),
-    stop: async () => {
-      await Promise.all([master, replica, ...sentinels].map((n) => stop(n.child, 'SIGKILL')));
-      await rm(dir, { recursive: true, force: true });
-    },
+    currentMaster,
   };
 }
 
-export interface RedisCluster {
+export interface RedisCluster extends Running {
   dir: string;
   masters: RedisNode[];
   /** `REDIS_CLUSTER_NODES` for this cluster. */
   env: string;
-  hosts: HostPort[];
-  stop(): Promise<void>;
 }
 
 async function clusterOk(port: number): Promise<boolean> {
@@ -223,19 +263,55 @@ export async function startCluster(base: number): Promise<RedisCluster> {
     { timeout: 20_000 },
   );
   for (const m of masters) await waitFor(`cluster ok on ${m.port}`, () => clusterOk(m.port));
+  const topology: RedisTopology = {
+    mode: 'cluster',
+    nodes: hosts,
+    username: undefined,
+    password: undefined,
+    tls: false,
+    waitReplicas: 0,
+  };
   return {
+    ...running(
+      topology,
+      hosts,
+      async () => masters.map((m) => m.port),
+      async () => {
+        await Promise.all(masters.map((n) => stop(n.child, 'SIGKILL')));
+        await rm(dir, { recursive: true, force: true });
+      },
+    ),
     dir,
     masters,
-    hosts,
     env: hosts.map((h) => `${h.host}:${h.port}`).join(','),
-    stop: async () => {
-      await Promise.all(masters.map((n) => stop(n.child, 'SIGKILL')));
-      await rm(dir, { recursive: true, force: true });
-    },
   };
 }
 
 /** Waits until every master of the cluster reports `cluster_state:ok` again. */
 export async function clusterHealthy(cluster: RedisCluster, limitMs = 15_000): Promise<void> {
   for (const m of cluster.masters) await waitFor(`cluster ok on ${m.port}`, () => clusterOk(m.port), limitMs);
+}
+
+/**
+ * The Sentinel set (ports base .. base+4) and the Cluster (base+10 .. base+12) a test file uses, each started on
+ * first use; `stop()` belongs in the file's `afterAll`.
+ */
+export function topologiesOn(base: number): {
+  sentinels(): Promise<SentinelSet>;
+  cluster(): Promise<RedisCluster>;
+  stop(): Promise<void>;
+} {
+  let sentinelSet: Promise<SentinelSet> | undefined;
+  let cluster: Promise<RedisCluster> | undefined;
+  return {
+    sentinels: () => (sentinelSet ??= startSentinelSet(base)),
+    cluster: () => (cluster ??= startCluster(base + 10)),
+    stop: async () => {
+      await Promise.all([
+        sentinelSet?.then((s) => s.stop()).catch(() => undefined),
+        cluster?.then((c) => c.stop()).catch(() => undefined),
+      ]);
+      await stopAllRedis();
+    },
+  };
 }
