@@ -36,7 +36,7 @@ async function bffOver(topology: RedisTopology, keyPrefix: string): Promise<Harn
         waitReplicas: topology.waitReplicas,
         clock: clock.now,
         keyPrefix,
-        commandTimeoutMs: 500,
+        commandTimeoutMs: 1000,
       }),
   });
   harnesses.push(h);
@@ -66,13 +66,34 @@ async function sessionStatus(h: Harness, id: string): Promise<number> {
   return response.status;
 }
 
+/**
+ * The status once a 503 has had 5 s to clear: on a machine this loaded a command may time out now and then, which
+ * is a 503, not a lost session. A lost session answers 401.
+ */
+async function settledStatus(h: Harness, id: string): Promise<number> {
+  let status = 503;
+  await until(
+    async () => (status = await sessionStatus(h, id)),
+    (s) => s !== 503,
+    5000,
+  ).catch(() => undefined);
+  return status;
+}
+
+/** Seeds through the BFF's own store, retrying a write the loaded machine timed out. */
+async function seeded(h: Harness, sub: string): Promise<string> {
+  let id = '';
+  await until(async () => (id = await seed(h, sub)), Boolean, 10_000);
+  return id;
+}
+
 describe('Sentinel: the master killed under load', () => {
   it('answers only 200 or 503, follows the failover by itself, and loses no session created before', async () => {
     sentinelSet = await startSentinelSet(24300);
     const topology = sentinelSet.topology;
     const h = await bffOver(topology, 'failover:');
     const established: string[] = [];
-    for (let i = 0; i < 20; i++) established.push(await seed(h, `user-${i}`));
+    for (let i = 0; i < 20; i++) established.push(await seeded(h, `user-${i}`));
 
     const answers: Array<{ start: number; end: number; status: number }> = [];
     const created: Array<{ id: string; at: number }> = [];
@@ -122,7 +143,7 @@ describe('Sentinel: the master killed under load', () => {
     const others = answers.filter((a) => a.status !== 200 && a.status !== 503);
     const before = created.filter((c) => c.at < killedAt - 1000);
     const lost: string[] = [];
-    for (const c of created) if ((await sessionStatus(h, c.id)) !== 200) lost.push(c.id);
+    for (const c of created) if ((await settledStatus(h, c.id)) !== 200) lost.push(c.id);
     const lostBefore = before.filter((c) => lost.includes(c.id));
     console.log(
       `sentinel failover: first 200 ${Math.round(firstSuccess.end - killedAt)} ms after SIGKILL ` +
@@ -137,7 +158,7 @@ describe('Sentinel: the master killed under load', () => {
     expect(before.length).toBeGreaterThan(5);
     expect(await sentinelSet.currentMaster()).not.toBe(master);
     // The sessions made before the load are still there, read through the new master.
-    for (const id of established) expect(await sessionStatus(h, id)).toBe(200);
+    for (const id of established) expect(await settledStatus(h, id)).toBe(200);
   }, 60_000);
 });
 
@@ -147,7 +168,7 @@ describe('Cluster: one of three masters stopped and restarted', () => {
     const topology = cluster.topology;
     const h = await bffOver(topology, 'cluster-loss:');
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(await seed(h, `user-${i}`));
+    for (let i = 0; i < 30; i++) ids.push(await seeded(h, `user-${i}`));
     const holder = new Map<string, number>();
     for (const id of ids) {
       for (const m of cluster.masters) {
@@ -158,7 +179,7 @@ describe('Cluster: one of three masters stopped and restarted', () => {
     const spread = cluster.masters.map((m) => ids.filter((id) => holder.get(id) === m.port).length);
     console.log(`cluster: 30 sessions over three masters: ${spread.join(' / ')}`);
     expect(spread.every((n) => n > 0)).toBe(true);
-    for (const id of ids) expect(await sessionStatus(h, id)).toBe(200);
+    for (const id of ids) expect(await settledStatus(h, id)).toBe(200);
 
     const lostNode = cluster.masters[1]!;
     const onLost = ids.filter((id) => holder.get(id) === lostNode.port);
@@ -167,7 +188,12 @@ describe('Cluster: one of three masters stopped and restarted', () => {
     await stop(lostNode.child, 'SIGTERM');
 
     const statuses = new Map<string, number>();
-    for (const id of ids) statuses.set(id, await sessionStatus(h, id));
+    for (const id of ids) {
+      statuses.set(
+        id,
+        holder.get(id) === lostNode.port ? await sessionStatus(h, id) : await settledStatus(h, id),
+      );
+    }
     expect([...statuses.values()].filter((s) => s !== 200 && s !== 503)).toEqual([]);
     for (const id of onLost) expect(statuses.get(id)).toBe(503);
     for (const id of elsewhere) expect(statuses.get(id)).toBe(200);
@@ -189,6 +215,6 @@ describe('Cluster: one of three masters stopped and restarted', () => {
       `cluster: master back ${Math.round(restartedAt - stoppedAt)} ms after the stop; its sessions answer 200 ` +
         `${Math.round(back)} ms after the restart`,
     );
-    for (const id of ids) expect(await sessionStatus(h, id)).toBe(200);
-  }, 60_000);
+    for (const id of ids) expect(await settledStatus(h, id)).toBe(200);
+  }, 90_000);
 });
