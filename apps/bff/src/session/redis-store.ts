@@ -411,7 +411,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   /** After a write that must survive a failover: enough replicas have it, or the caller is told it failed. */
   async function replicated(): Promise<void> {
     if (waitReplicas === 0 || cluster) return;
-    const acknowledged = await client.wait(waitReplicas, Math.max(1, commandTimeoutMs - 100));
+    // Half the command timeout: WAIT's own answer must come before the client gives up on the command.
+    const acknowledged = await client.wait(waitReplicas, Math.max(1, Math.floor(commandTimeoutMs / 2)));
     if (acknowledged < waitReplicas) {
       throw new StoreUnavailableError(
         `Only ${acknowledged} of ${waitReplicas} Redis replicas acknowledged the write in time.`,

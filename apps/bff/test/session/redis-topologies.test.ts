@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bucketOfKey, newSessionIdFor, storeKeyFor } from '../../src/session/keys.ts';
 import { createRedisStore } from '../../src/session/redis-store.ts';
 import type { RedisStore } from '../../src/session/redis-store.ts';
+import { StoreUnavailableError } from '../../src/session/store.ts';
 import type { Clock } from '../../src/session/store.ts';
 import { until } from '../support/redis-server.ts';
 import { on, topologiesOn } from '../support/redis-topology.ts';
@@ -95,7 +96,7 @@ describe('redis store via Sentinel: what WAIT guarantees', () => {
       const frozen = storeKeyFor(newSessionIdFor('dev', 'alice'));
       replica.child.kill('SIGSTOP');
       try {
-        await expect(store.set(frozen, storedSession(Date.now()))).rejects.toThrow(/acknowledged/);
+        await expect(store.set(frozen, storedSession(Date.now()))).rejects.toThrow(StoreUnavailableError);
       } finally {
         replica.child.kill('SIGCONT');
       }
