@@ -30,13 +30,13 @@ import { StoreUnavailableError } from './store.ts';
  * a session key is its first byte, that of a user a hash of provider and subject, and a sign-in draws its session
  * id so that the two agree. So `s:{b}<key>`, `u:{b}<provider>:<sub>`, `x:{b}<provider>:<sid>` and the refresh lease
  * `l:{b}refresh:<key>` share one slot, and the scripts run unchanged. A back-channel logout naming only a `sid`
- * cannot know the user, so `y:<provider>:<sid>` (any slot) holds the bucket of that sid's index. 256 buckets
+ * cannot know the user, so `y:<provider>:<sid>` (any slot) is the set of buckets holding that sid's indexes. 256 buckets
  * spread users over up to a few dozen masters; one lost master answers 503 for the users whose bucket it serves.
  * Without a Cluster the layout is as above, untagged, so existing sessions stay readable.
  *
  * Writes that must not be lost on a failover — a session's creation and its destruction (a revocation that a
- * failover undid would bring the session back) — wait for `waitReplicas` replicas (`WAIT`); fewer within the
- * command timeout is a `StoreUnavailableError`, so no cookie is handed out for a session that may vanish.
+ * failover undid would bring the session back) — wait for `waitReplicas` replicas (`WAIT`); fewer within half
+ * the command timeout is a `StoreUnavailableError`, so no cookie is handed out for a session that may vanish.
  * Decision 016 says what can still be lost.
  *
  * Every multi-key change is one Lua script, so it is atomic: `set`/`update` write hash and index together;
