@@ -30,8 +30,8 @@ import { StoreUnavailableError } from './store.ts';
  * a session key is its first byte, that of a user a hash of provider and subject, and a sign-in draws its session
  * id so that the two agree. So `s:{b}<key>`, `u:{b}<provider>:<sub>`, `x:{b}<provider>:<sid>` and the refresh lease
  * `l:{b}refresh:<key>` share one slot, and the scripts run unchanged. A back-channel logout naming only a `sid`
- * cannot know the user, so `y:<provider>:<sid>` (any slot) is the set of buckets holding that sid's indexes. 256 buckets
- * spread users over up to a few dozen masters; one lost master answers 503 for the users whose bucket it serves.
+ * cannot know the user, so `y:<provider>:<sid>` (any slot) is the set of buckets holding that sid's indexes.
+ * 256 buckets spread users over up to a few dozen masters; a lost master answers 503 for the users it serves.
  * Without a Cluster the layout is as above, untagged, so existing sessions stay readable.
  *
  * Writes that must not be lost on a failover — a session's creation and its destruction (a revocation that a
