@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './store/redis-connection.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import type { SessionEventBus } from './events/session-event.ts';
@@ -22,7 +22,7 @@ export interface AppDeps {
   /** Prometheus metrics (observability/metrics.ts); none recorded when absent (`METRICS_PORT=0`). */
   metrics?: Metrics;
   /** With sessions in Redis: the connection the login rate limit is shared on (security/shared-rate-limit.ts). */
-  rateLimitRedis?: Redis | null;
+  rateLimitRedis?: RedisClient | null;
   /** Spans for requests, sign-in, proxy (observability/tracing.ts); on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. */
   tracing?: boolean;
   /** Live session events (`GET /api/session/events`); within the process when absent. */

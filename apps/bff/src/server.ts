@@ -39,7 +39,8 @@ function start(): void {
   const limiterRedis = rateLimitRedis(config, (error) =>
     logger.warn({ errorMessage: error.message }, 'rate limit redis connection problem'),
   );
-  const events = createEventBus(config, store, logger);
+  // The undecorated store: the event bus shares its Redis connection.
+  const events = createEventBus(config, plainStore, logger);
   const app = createApp({
     config,
     store,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { productionIssues } from './production-guard.ts';
+import { hostPortList, redisTopology } from './redis-topology.ts';
+import type { RedisTopology } from './redis-topology.ts';
 
 /**
  * The operator's interface: every environment variable the BFF reads, parsed once at start-up.
@@ -25,6 +27,8 @@ const origin = z.string().transform((value, ctx) => {
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   BFF_PORT: port.default(3000),
@@ -36,7 +40,16 @@ const EnvSchema = z.object({
   SPA_ORIGINS: z.string().optional(),
   SESSION_STORE: z.enum(['memory', 'file', 'redis']).default('file'),
   SESSION_FILE: z.string().min(1).default('.data/sessions.sqlite'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Redis beyond one server (config/redis-topology.ts): Sentinel or Cluster, instead of REDIS_URL. */
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS: flag.optional(),
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).optional(),
   REDIS_KEY_PREFIX: z.string().default('gatehouse:'),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   SESSION_IDLE_TIMEOUT: seconds.default(1800),
@@ -87,6 +100,8 @@ export interface Config {
     kind: 'memory' | 'file' | 'redis';
     file: string;
     redisUrl: string;
+    /** Where Redis is: one server (`redisUrl`), Sentinel or Cluster. */
+    redis: RedisTopology;
     redisKeyPrefix: string;
     redisCommandTimeoutMs: number;
   };
@@ -165,6 +180,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     cookieSecure: e.COOKIE_SECURE,
   });
   if (unsafe.length > 0) throw new ConfigError(`Invalid configuration:\n${unsafe.join('\n')}`);
+  const redis = redisTopology(e, DEFAULT_REDIS_URL);
+  if (typeof redis === 'string') throw new ConfigError(`Invalid configuration:\n${redis}`);
 
   return {
     env: e.NODE_ENV,
@@ -177,7 +194,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     store: {
       kind: e.SESSION_STORE,
       file: e.SESSION_FILE,
-      redisUrl: e.REDIS_URL,
+      redisUrl: e.REDIS_URL ?? DEFAULT_REDIS_URL,
+      redis,
       redisKeyPrefix: e.REDIS_KEY_PREFIX,
       redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection.ts';
 import { Subscribers } from './local-event-bus.ts';
 import type { SessionEvent, SessionEventBus } from './session-event.ts';
 
 export interface RedisEventBusOptions {
   /** A connection for PUBLISH (the session store's own is fine); a duplicate of it subscribes. */
-  client: Redis;
+  client: RedisClient;
   /** The one channel every replica of this deployment shares, e.g. `gatehouse:session-events`. */
   channel: string;
   /** Publish and connection problems (logged by the caller). */
@@ -33,7 +34,11 @@ export interface RedisEventBus extends SessionEventBus {
 export function createRedisEventBus({ client, channel, onError }: RedisEventBusOptions): RedisEventBus {
   const origin = randomUUID();
   const subscribers = new Subscribers();
-  const subscriber = client.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+  // A subscriber may wait for its connection; the store's own fails fast. A Cluster's duplicate takes its seed
+  // nodes first (none: the same), and PUBLISH on any node reaches the subscribers of every node.
+  const subscribing = { lazyConnect: false, enableOfflineQueue: true };
+  const subscriber =
+    client instanceof Cluster ? client.duplicate(undefined, subscribing) : client.duplicate(subscribing);
   subscriber.on('error', (error: Error) => onError?.(error));
   subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection.ts';
 import type { Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpError } from '../http/errors.ts';
@@ -9,7 +9,7 @@ export interface SharedRateLimitOptions {
   /** Requests allowed per client IP within one window, across every replica. */
   limit: number;
   windowMs: number;
-  redis: Redis;
+  redis: RedisClient;
   /** The deployment's Redis key prefix (`REDIS_KEY_PREFIX`); the counters live under `<prefix>ratelimit:`. */
   keyPrefix: string;
 }

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import type { Middleware, ParameterizedContext } from 'koa';
 import createSession from 'koa-session';
 import type { Config } from '../config/env.ts';
-import { isWellFormedSessionId, newSessionId, storeKeyFor } from './keys.ts';
+import { isWellFormedSessionId, newSessionId, newSessionIdFor, storeKeyFor } from './keys.ts';
 import type { SessionStore, StoredSession } from '../store/store.ts';
 
 /**
@@ -54,7 +54,11 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
       overwrite: true,
       rolling: false,
       renew: false,
-      genid: () => newSessionId(),
+      // A sign-in's id is drawn in its user's slot bucket (Redis Cluster keeps a user's keys in one slot).
+      genid: (ctx: ParameterizedContext) => {
+        const bag = (ctx.state as SessionState)[CREATING] ? (ctx.session as unknown) : undefined;
+        return isStoredSession(bag) ? newSessionIdFor(bag.provider, bag.user.sub) : newSessionId();
+      },
       store: {
         async get(id: string, _maxAge: number, options: { ctx?: ParameterizedContext }) {
           if (!isWellFormedSessionId(id) || !options.ctx) return null;

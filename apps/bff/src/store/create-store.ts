@@ -16,7 +16,8 @@ export function createStore(config: Config, clock: Clock, logger: Logger): Sessi
       return createFileStore({ path: config.store.file, clock });
     case 'redis':
       return createRedisStore({
-        url: config.store.redisUrl,
+        topology: config.store.redis,
+        waitReplicas: config.store.redis.waitReplicas,
         clock,
         keyPrefix: config.store.redisKeyPrefix,
         commandTimeoutMs: config.store.redisCommandTimeoutMs,

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Clock } from '../clock.ts';
+import type { RedisTopology } from '../config/redis-topology.ts';
+import { bucketOfKey, bucketOfUser } from '../session/keys.ts';
+import { createRedisClient } from './redis-connection.ts';
+import type { RedisClient } from './redis-connection.ts';
 import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
 import { decodeSession, encodeSession } from './redis-codec.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /**
- * The shared session store for several BFF instances, on Redis ≥ 6.2 (GETDEL). Standalone, not Redis Cluster:
- * the scripts reach the indexes named inside a session hash.
+ * The shared session store for several BFF instances, on Redis ≥ 6.2 (GETDEL): one server, a Sentinel-watched
+ * master, or a Cluster (`redis-connection.ts`). The scripts reach the indexes named inside a session hash, and the
+ * other sessions an index names, so in a Cluster all of them must share one hash slot (below).
  *
  * Layout, under `keyPrefix` (default `gatehouse:`):
  * - `s:<key>`: a HASH per session of three fields: `d` (the session JSON without its tokens and times), `t` (its
@@ -22,6 +26,19 @@ import { StoreUnavailableError } from './store.ts';
  *   (Provider names cannot contain ":", so the name is unambiguous.)
  * - `x:<provider>:<sid>`: the same, per provider session id (`sid`), for back-channel logout; hash field `sx`.
  * - `t:<id>`: a login transaction, JSON, with a PX TTL; taken with GETDEL, so exactly one taker wins.
+ *
+ * In a Cluster every key of a user's sessions carries the hash tag `{<bucket>}`, 0-255 (`keys.ts`): the bucket of
+ * a session key is its first byte, that of a user a hash of provider and subject, and a sign-in draws its session
+ * id so that the two agree. So `s:{b}<key>`, `u:{b}<provider>:<sub>`, `x:{b}<provider>:<sid>` and the refresh lease
+ * `l:{b}refresh:<key>` share one slot, and the scripts run unchanged. A back-channel logout naming only a `sid`
+ * cannot know the user, so `y:<provider>:<sid>` (any slot) is the set of buckets holding that sid's indexes.
+ * 256 buckets spread users over up to a few dozen masters; a lost master answers 503 for the users it serves.
+ * Without a Cluster the layout is as above, untagged, so existing sessions stay readable.
+ *
+ * Writes that must not be lost on a failover — a session's creation and its destruction (a revocation that a
+ * failover undid would bring the session back) — wait for `waitReplicas` replicas (`WAIT`); fewer within half
+ * the command timeout is a `StoreUnavailableError`, so no cookie is handed out for a session that may vanish.
+ * Decision 016 says what can still be lost.
  *
  * Every multi-key change is one Lua script, so it is atomic: `set`/`update` write hash and index together;
  * `touch` and `update` only write a session that exists and is alive by the caller's clock (passed in), so they
@@ -39,13 +56,17 @@ import { StoreUnavailableError } from './store.ts';
  */
 
 export interface RedisStoreOptions {
-  /** `redis://` or `rediss://` URL; ignored when `client` is given. */
+  /** `redis://` or `rediss://` URL; ignored when `client` or `topology` is given. */
   url?: string;
+  /** Sentinel or Cluster (or one server); ignored when `client` is given. */
+  topology?: RedisTopology;
   /**
    * A client to use instead of one created from `url`. The store then does not own it: `close()` leaves it
    * open, and the outage options above are the caller's business. It must not use ioredis's own `keyPrefix`.
    */
-  client?: Redis;
+  client?: RedisClient;
+  /** Replicas that must acknowledge a session's creation or destruction (`WAIT`); 0 waits for none. */
+  waitReplicas?: number;
   clock: Clock;
   keyPrefix?: string;
   commandTimeoutMs?: number;
@@ -56,7 +77,7 @@ export interface RedisStoreOptions {
 export interface RedisStore extends SessionStore {
   readonly kind: 'redis';
   /** The underlying client (for diagnostics and tests). */
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keyPrefix: string;
 }
 
@@ -161,11 +182,12 @@ if not s.whole or expiry(s.idle, s.abs) <= now then
 end
 return {s.d, s.t, s.idle, s.last, s.abs}`,
   },
-  // KEYS: hash, user index, sid index or ''. ARGV: d, t, idle, last, abs, member, now, session prefix.
+  // KEYS: hash, user index, sid index. ARGV: d, t, idle, last, abs, member, now, session prefix, '1' when the
+  // session has a sid index (else KEYS[3] is only a name in the same slot, as a Cluster wants every key to be).
   gatehouseSessionSet: {
     numberOfKeys: 3,
     lua: `${LUA_COMMON}
-return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8])`,
+return write(KEYS[1], KEYS[2], ARGV[9] == '1' and KEYS[3] or '', ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8])`,
   },
   // As set, but writes only over a live record.
   gatehouseSessionUpdate: {
@@ -178,7 +200,7 @@ if expiry(s.idle, s.abs) <= now then
   remove(KEYS[1], ARGV[6])
   return 0
 end
-return write(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], now, ARGV[8])`,
+return write(KEYS[1], KEYS[2], ARGV[9] == '1' and KEYS[3] or '', ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], now, ARGV[8])`,
   },
   // KEYS: hash. ARGV: now, lastSeenAt, idleExpiresAt, member, session prefix. Writes only over a live record.
   gatehouseSessionTouch: {
@@ -206,6 +228,14 @@ if s.sx then
   redis.call('ZADD', s.sx, at, ARGV[4])
   tidy(s.sx, 'sx', now, ARGV[5])
 end
+return 1`,
+  },
+  // KEYS: a sid's buckets (Cluster only). ARGV: bucket, ttl ms. Adds the bucket; the set lives as long as its
+  // longest-lived session.
+  gatehouseSidBucket: {
+    numberOfKeys: 1,
+    lua: `redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1`,
   },
   // KEYS: hash. ARGV: member.
@@ -267,27 +297,25 @@ function unavailable(error: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`The Redis session store failed: ${detail}`, { cause: error });
 }
 
-/** Capped reconnection back-off: 100 ms, 200 ms, ... then every second, forever. */
-export const redisRetryStrategy = (attempt: number): number => Math.min(attempt * 100, 1000);
+export { redisRetryStrategy } from './redis-connection.ts';
 
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
-  const { clock, keyPrefix = 'gatehouse:', commandTimeoutMs = 500, onError } = options;
-  if (!options.client && !options.url) throw new TypeError('createRedisStore needs a url or a client.');
+  const { clock, keyPrefix = 'gatehouse:', commandTimeoutMs = 500, onError, waitReplicas = 0 } = options;
+  if (!options.client && !options.url && !options.topology) {
+    throw new TypeError('createRedisStore needs a url, a topology or a client.');
+  }
   if (!(commandTimeoutMs > 0)) throw new RangeError('commandTimeoutMs must be positive.');
 
   const owned = !options.client;
-  const clientOptions: RedisOptions = {
-    lazyConnect: false,
-    enableOfflineQueue: false,
-    commandTimeout: commandTimeoutMs,
-    maxRetriesPerRequest: 1,
-    // A command the caller was told failed must not run later, on reconnection.
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: redisRetryStrategy,
-    connectTimeout: Math.max(1000, commandTimeoutMs * 4),
-  };
-  const client = options.client ?? new Redis(options.url!, clientOptions);
-  if (client.options.keyPrefix) {
+  const client =
+    options.client ??
+    createRedisClient(
+      options.topology ?? { mode: 'standalone', url: options.url!, waitReplicas },
+      commandTimeoutMs,
+    );
+  const cluster = client instanceof Cluster;
+  if (cluster && waitReplicas > 0) throw new TypeError('WAIT cannot be routed in a Redis Cluster.');
+  if (cluster ? client.options.redisOptions?.keyPrefix : client.options.keyPrefix) {
     throw new TypeError('The Redis client must not use a keyPrefix of its own; pass keyPrefix to the store.');
   }
   for (const [name, definition] of Object.entries(SCRIPTS)) client.defineCommand(name, definition);
@@ -338,24 +366,37 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     }
   }
 
-  const sessionPrefix = `${keyPrefix}s:`;
-  const sessionKey = (key: string): string => `${sessionPrefix}${key}`;
-  const indexKey = (provider: string, sub: string): string => `${keyPrefix}u:${provider}:${sub}`;
-  const sidIndexKey = (provider: string, sid: string): string => `${keyPrefix}x:${provider}:${sid}`;
+  // The hash tag of a bucket, in a Cluster only (see the layout above).
+  const tag = (bucket: number): string => (cluster ? `{${bucket}}` : '');
+  const sessionPrefix = (bucket: number): string => `${keyPrefix}s:${tag(bucket)}`;
+  const sessionKey = (key: string): string => `${sessionPrefix(bucketOfKey(key))}${key}`;
+  const indexKey = (provider: string, sub: string): string =>
+    `${keyPrefix}u:${tag(bucketOfUser(provider, sub))}${provider}:${sub}`;
+  const sidIndexKey = (provider: string, sid: string, bucket: number): string =>
+    `${keyPrefix}x:${tag(bucket)}${provider}:${sid}`;
+  const sidBucketKey = (provider: string, sid: string): string => `${keyPrefix}y:${provider}:${sid}`;
   const txKey = (id: string): string => `${keyPrefix}t:${id}`;
-  /** The live sessions an index (`ix` by user, `sx` by provider session) names, oldest first. */
-  const listIndexed = (index: string, tag: 'ix' | 'sx', belongs: (session: StoredSession) => boolean) =>
-    run(async () =>
-      decodeList(await scripts.gatehouseSessionListBuffer(index, clock(), sessionPrefix, tag), belongs),
-    );
-  const lockKey = (name: string): string => `${keyPrefix}l:${name}`;
+  // A lease named after a session key (`refresh:<key>`) lives in that session's slot.
+  const lockKey = (name: string): string => {
+    const sessionOf = cluster ? /:([A-Za-z0-9_-]{43})$/.exec(name)?.[1] : undefined;
+    return `${keyPrefix}l:${sessionOf ? tag(bucketOfKey(sessionOf)) : ''}${name}`;
+  };
 
   const writeArgs = (key: string, session: StoredSession, now: number): Array<string | number | Buffer> => {
+    const bucket = bucketOfUser(session.provider, session.user.sub);
+    if (cluster && bucketOfKey(key) !== bucket) {
+      // Not a store outage but a caller's mistake: a key not drawn with newSessionIdFor cannot share the slot.
+      throw new TypeError(
+        "A session key must fall in its user's bucket in a Redis Cluster (newSessionIdFor).",
+      );
+    }
     const { data, tokens, idle, last, abs } = encodeSession(session);
     return [
       sessionKey(key),
       indexKey(session.provider, session.user.sub),
-      session.sid === null ? '' : sidIndexKey(session.provider, session.sid),
+      session.sid === null
+        ? `${keyPrefix}x:${tag(bucket)}`
+        : sidIndexKey(session.provider, session.sid, bucket),
       data,
       tokens,
       idle,
@@ -363,9 +404,49 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       abs,
       key,
       now,
-      sessionPrefix,
+      sessionPrefix(bucket),
+      session.sid === null ? '0' : '1',
     ];
   };
+
+  /** After a write that must survive a failover: enough replicas have it, or the caller is told it failed. */
+  async function replicated(): Promise<void> {
+    if (waitReplicas === 0 || cluster) return;
+    // Half the command timeout: WAIT's own answer must come before the client gives up on the command.
+    const acknowledged = await client.wait(waitReplicas, Math.max(1, Math.floor(commandTimeoutMs / 2)));
+    if (acknowledged < waitReplicas) {
+      throw new StoreUnavailableError(
+        `Only ${acknowledged} of ${waitReplicas} Redis replicas acknowledged the write in time.`,
+      );
+    }
+  }
+
+  /** In a Cluster, where a back-channel logout naming only this sid finds its index. */
+  async function rememberSidBucket(session: StoredSession, now: number): Promise<void> {
+    if (!cluster || session.sid === null) return;
+    const ttl = Math.ceil(session.absoluteExpiresAt - now);
+    if (ttl <= 0) return;
+    const bucket = bucketOfUser(session.provider, session.user.sub);
+    await scripts.gatehouseSidBucket(sidBucketKey(session.provider, session.sid), bucket, ttl);
+  }
+
+  /** The list script's flat answers for a sid, from each bucket that holds sessions of it. */
+  async function listSid(provider: string, sid: string): Promise<unknown[]> {
+    const buckets = cluster ? (await client.smembers(sidBucketKey(provider, sid))).map(Number) : [0];
+    const now = clock();
+    const answers = await Promise.all(
+      buckets.map(
+        (bucket) =>
+          scripts.gatehouseSessionListBuffer(
+            sidIndexKey(provider, sid, bucket),
+            now,
+            sessionPrefix(bucket),
+            'sx',
+          ) as Promise<unknown>,
+      ),
+    );
+    return answers.flatMap((flat) => (Array.isArray(flat) ? (flat as unknown[]) : []));
+  }
 
   return {
     kind: 'redis',
@@ -381,13 +462,25 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         return decodeSession(data, tokens, idle, last, abs);
       }),
 
-    set: (key, session) =>
-      run(async () => {
-        await scripts.gatehouseSessionSet(...writeArgs(key, session, clock()));
-      }),
+    set: async (key, session) => {
+      const now = clock();
+      const args = writeArgs(key, session, now);
+      return run(async () => {
+        await scripts.gatehouseSessionSet(...args);
+        await rememberSidBucket(session, now);
+        await replicated();
+      });
+    },
 
-    update: (key, session) =>
-      run(async () => (await scripts.gatehouseSessionUpdate(...writeArgs(key, session, clock()))) === 1),
+    update: async (key, session) => {
+      const now = clock();
+      const args = writeArgs(key, session, now);
+      return run(async () => {
+        const written = (await scripts.gatehouseSessionUpdate(...args)) === 1;
+        if (written) await rememberSidBucket(session, now);
+        return written;
+      });
+    },
 
     touch: (key, update: SessionIdleUpdate) =>
       run(
@@ -398,21 +491,33 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
             update.lastSeenAt,
             update.idleExpiresAt,
             key,
-            sessionPrefix,
+            sessionPrefix(bucketOfKey(key)),
           )) === 1,
       ),
 
     destroy: (key) =>
       run(async () => {
         await scripts.gatehouseSessionDestroy(sessionKey(key), key);
+        await replicated();
       }),
 
     listByUser: (provider, sub) =>
-      // Defence in depth: the index only ever holds this user's sessions.
-      listIndexed(indexKey(provider, sub), 'ix', (s) => s.provider === provider && s.user.sub === sub),
+      run(async () => {
+        const flat = await scripts.gatehouseSessionListBuffer(
+          indexKey(provider, sub),
+          clock(),
+          sessionPrefix(bucketOfUser(provider, sub)),
+          'ix',
+        );
+        // Defence in depth: the index only ever holds this user's sessions.
+        return decodeList(flat, (s) => s.provider === provider && s.user.sub === sub);
+      }),
 
     listBySid: (provider, sid) =>
-      listIndexed(sidIndexKey(provider, sid), 'sx', (s) => s.provider === provider && s.sid === sid),
+      run(async () => {
+        const flat = await listSid(provider, sid);
+        return decodeList(flat, (s) => s.provider === provider && s.sid === sid);
+      }),
 
     putTransaction: (id, tx: LoginTransaction, expiresAt) =>
       run(async () => {

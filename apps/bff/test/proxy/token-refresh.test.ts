@@ -6,8 +6,10 @@ import { storeKeyFor } from '../../src/session/keys.ts';
 import { createRedisStore } from '../../src/store/redis-store.ts';
 import { openTokens, sealTokens } from '../../src/tokens/sealed-tokens.ts';
 import { closeSharedAdmin, REDIS_URL, sharedAdmin } from '../store/redis-helpers.ts';
+import type { RedisStoreOptions } from '../../src/store/redis-store.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
+import { topologiesOn } from '../support/redis-topology.ts';
 import { startUpstream } from '../support/upstream.ts';
 
 /**
@@ -143,49 +145,80 @@ describe('when the provider is down', () => {
   });
 });
 
-describe('across two replicas sharing Redis', () => {
-  const prefix = `refresh-${randomBytes(4).toString('hex')}:`;
-  let a: Harness;
-  let b: Harness;
-  let refreshes: () => number;
-  beforeAll(async () => {
-    await sharedAdmin();
-    const redisStore = (clock: { now: () => number }) =>
-      createRedisStore({ url: REDIS_URL, clock: clock.now, keyPrefix: prefix });
-    a = await startHarness({
-      apis: apis(),
-      accessTokenTtl: 60,
-      env: { SESSION_STORE: 'redis' },
-      store: redisStore,
-    });
-    refreshes = countRefreshes(a);
-    b = await startHarness({
-      apis: apis(),
-      idp: a.idp,
-      port: 0,
-      env: { SESSION_STORE: 'redis' },
-      store: redisStore,
-    });
-  });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-    await closeSharedAdmin(prefix);
-  });
+/** Where the replicas' Redis is: store options, and how to delete what the test wrote. */
+interface SharedRedis {
+  options: Pick<RedisStoreOptions, 'url' | 'topology' | 'waitReplicas'>;
+  cleanup(prefix: string): Promise<void>;
+}
 
-  it('refreshes exactly once for 24 parallel calls split between the replicas', async () => {
-    const jar = new CookieJar();
-    await a.signIn(jar);
-    a.clock.advance(45_000);
-    b.clock.advance(45_000);
-    const start = refreshes();
-    const responses = await Promise.all(
-      Array.from({ length: 24 }, (_, i) =>
-        (i % 2 ? a : b).request('/api/proxy/echo/echo', { jar, headers: csrfHeaders }),
-      ),
-    );
-    expect(responses.map((r) => r.status)).toEqual(Array(24).fill(200));
-    expect(new Set(await Promise.all(responses.map(relayedToken))).size).toBe(1);
-    expect(refreshes() - start).toBe(1);
+function describeAcrossReplicas(name: string, redis: () => Promise<SharedRedis>): void {
+  describe(`across two replicas sharing ${name}`, () => {
+    const prefix = `refresh-${randomBytes(4).toString('hex')}:`;
+    let shared: SharedRedis | undefined;
+    let a: Harness;
+    let b: Harness;
+    let refreshes: () => number;
+    beforeAll(async () => {
+      const where = (shared = await redis());
+      const redisStore = (clock: { now: () => number }) =>
+        createRedisStore({ ...where.options, clock: clock.now, keyPrefix: prefix });
+      a = await startHarness({
+        apis: apis(),
+        accessTokenTtl: 60,
+        env: { SESSION_STORE: 'redis' },
+        store: redisStore,
+      });
+      refreshes = countRefreshes(a);
+      b = await startHarness({
+        apis: apis(),
+        idp: a.idp,
+        port: 0,
+        env: { SESSION_STORE: 'redis' },
+        store: redisStore,
+      });
+    });
+    afterAll(async () => {
+      await b.close();
+      await a.close();
+      await shared?.cleanup(prefix);
+    });
+
+    it('refreshes exactly once for 24 parallel calls split between the replicas', async () => {
+      const jar = new CookieJar();
+      await a.signIn(jar);
+      a.clock.advance(45_000);
+      b.clock.advance(45_000);
+      const start = refreshes();
+      const responses = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          (i % 2 ? a : b).request('/api/proxy/echo/echo', { jar, headers: csrfHeaders }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(24).fill(200));
+      expect(new Set(await Promise.all(responses.map(relayedToken))).size).toBe(1);
+      expect(refreshes() - start).toBe(1);
+    });
   });
+}
+
+// Servers on ports 24220-24232, started by this file.
+const topologies = topologiesOn(24220);
+afterAll(() => topologies.stop(), 30_000);
+
+describeAcrossReplicas('one Redis server', async () => {
+  await sharedAdmin();
+  return { options: { url: REDIS_URL }, cleanup: closeSharedAdmin };
 });
+
+for (const [name, start] of [
+  ['Redis through Sentinel', topologies.sentinels],
+  ['a Redis Cluster', topologies.cluster],
+] as const) {
+  describeAcrossReplicas(name, async () => {
+    const redis = await start();
+    return {
+      options: { topology: redis.topology, waitReplicas: redis.topology.waitReplicas },
+      cleanup: (prefix) => redis.deleteUnder(prefix),
+    };
+  });
+}

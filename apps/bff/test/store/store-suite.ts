@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newSessionId, newTransactionId, storeKeyFor } from '../../src/session/keys.ts';
+import { newSessionId, newSessionIdFor, newTransactionId, storeKeyFor } from '../../src/session/keys.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { LoginTransaction, SessionStore, StoredSession } from '../../src/store/store.ts';
 
@@ -27,6 +27,8 @@ export interface StoreCapabilities {
   persistent: boolean;
   /** Several store objects see one backend (`openPeer`). */
   shared: boolean;
+  /** A session key belongs to its user's slot bucket (Redis Cluster): it cannot be moved to another user. */
+  keysBoundToUser?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -62,7 +64,8 @@ export function describeSessionStore(
       await opened?.cleanup();
     });
 
-    const newKey = (): string => storeKeyFor(newSessionId());
+    // Keys as sign-ins draw them, in their user's slot bucket (what a Redis Cluster needs).
+    const newKey = (sub = 'alice', provider = 'dev'): string => storeKeyFor(newSessionIdFor(provider, sub));
 
     function session(
       overrides: Partial<Omit<StoredSession, 'user'>> & { sub?: string; name?: string | null } = {},
@@ -141,15 +144,26 @@ export function describeSessionStore(
         await expectRaw({ sessions: 1 });
       });
 
-      it('a set that moves the session to another user re-indexes it', async () => {
-        const key = newKey();
-        await store.set(key, session({ sub: 'alice' }));
-        await store.set(key, session({ sub: 'bob' }));
-        expect(await store.listByUser('dev', 'alice')).toEqual([]);
-        expect(keysOf(await store.listByUser('dev', 'bob'))).toEqual([key]);
-        expect(await store.listBySid('dev', 'sid-alice')).toEqual([]);
-        expect(keysOf(await store.listBySid('dev', 'sid-bob'))).toEqual([key]);
-      });
+      if (capabilities.keysBoundToUser) {
+        it("a set under a key outside the user's bucket is refused and changes nothing", async () => {
+          const key = newKey('alice');
+          const alice = session({ sub: 'alice' });
+          await store.set(key, alice);
+          await expect(store.set(key, session({ sub: 'bob' }))).rejects.toThrow(/bucket/);
+          expect(await store.get(key)).toEqual(alice);
+          expect(await store.listByUser('dev', 'bob')).toEqual([]);
+        });
+      } else {
+        it('a set that moves the session to another user re-indexes it', async () => {
+          const key = newKey();
+          await store.set(key, session({ sub: 'alice' }));
+          await store.set(key, session({ sub: 'bob' }));
+          expect(await store.listByUser('dev', 'alice')).toEqual([]);
+          expect(keysOf(await store.listByUser('dev', 'bob'))).toEqual([key]);
+          expect(await store.listBySid('dev', 'sid-alice')).toEqual([]);
+          expect(keysOf(await store.listBySid('dev', 'sid-bob'))).toEqual([key]);
+        });
+      }
 
       it('destroy removes the session and its index entries', async () => {
         const key = newKey();
@@ -304,10 +318,10 @@ export function describeSessionStore(
         await store.set(oldest, oldestValue);
         await store.set(dying, session({ createdAt: now - 4_000, idleExpiresAt: now + 500 }));
         await store.set(middle, session({ createdAt: now - 2_000 }));
-        await store.set(newKey(), session({ provider: 'github' }));
-        await store.set(newKey(), session({ sub: 'bob' }));
-        await store.set(newKey(), session({ sub: 'alice2' }));
-        await store.set(newKey(), session({ provider: 'dev2' }));
+        await store.set(newKey('alice', 'github'), session({ provider: 'github' }));
+        await store.set(newKey('bob'), session({ sub: 'bob' }));
+        await store.set(newKey('alice2'), session({ sub: 'alice2' }));
+        await store.set(newKey('alice', 'dev2'), session({ provider: 'dev2' }));
         advance(500);
 
         const list = await store.listByUser('dev', 'alice');
@@ -320,13 +334,13 @@ export function describeSessionStore(
       });
 
       it('listBySid answers the live sessions of that provider session, oldest first', async () => {
-        const first = newKey();
+        const first = newKey('bob');
         const second = newKey();
         const dead = newKey();
         await store.set(second, session({ sid: 's-1', createdAt: now - 1_000 }));
         await store.set(first, session({ sid: 's-1', sub: 'bob', createdAt: now - 2_000 }));
         await store.set(dead, session({ sid: 's-1', idleExpiresAt: now + 10 }));
-        await store.set(newKey(), session({ sid: 's-1', provider: 'github' }));
+        await store.set(newKey('alice', 'github'), session({ sid: 's-1', provider: 'github' }));
         await store.set(newKey(), session({ sid: 's-2' }));
         await store.set(newKey(), session({ sid: null }));
         advance(10);
@@ -390,7 +404,7 @@ export function describeSessionStore(
     describe('races', () => {
       it('touch and update racing destroy never resurrect a session', async () => {
         const peer = harness.openPeer ? await harness.openPeer() : store;
-        const keys = Array.from({ length: 20 }, newKey);
+        const keys = Array.from({ length: 20 }, () => newKey());
         for (const key of keys) await store.set(key, session());
         await Promise.all(
           keys.flatMap((key, i) => {
