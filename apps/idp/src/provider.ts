@@ -31,6 +31,11 @@ export interface CreateIdpOptions {
    * (default `http://localhost:4100`). Tokens requested without `resource` stay opaque and work at userinfo.
    */
   apiAudience?: string;
+  /**
+   * Every client must push its authorization requests (RFC 9126); discovery then says
+   * `require_pushed_authorization_requests`. A single client can ask for the same in its registration.
+   */
+  requirePushedAuthorizationRequests?: boolean;
   /** Defaults to a silent logger, so tests that embed the IdP stay quiet. */
   logger?: Logger;
 }
@@ -85,7 +90,8 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
     // Put the scope's claims into the ID token too, not only into userinfo: relying parties may rely on either.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // private_key_jwt (RFC 7523): clients registered with `jwks` or a `jwks_uri` sign their own assertions.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     pkce: { required: () => true },
     findAccount(_ctx, sub) {
       const user = users.find(sub);
@@ -113,6 +119,10 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
     clientBasedCORS: () => false,
     features: {
       devInteractions: { enabled: false },
+      pushedAuthorizationRequests: {
+        enabled: true,
+        requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests ?? false,
+      },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,

@@ -101,9 +101,18 @@ const ProviderSchema = z
     allow: AllowSchema.optional(),
     sessionClaims: z.array(claimName).max(32).optional(),
     allowInsecureHttp: z.boolean().optional(),
+    /** RFC 9126: push the authorization request to the provider first (also when its metadata requires it). */
+    pushedAuthorizationRequests: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.pushedAuthorizationRequests && !p.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pushedAuthorizationRequests'],
+        message: 'needs "issuer": the pushed authorization request endpoint is found by discovery',
+      });
+    }
     if (p.issuer && p.emailsEndpoint) {
       ctx.addIssue({
         code: 'custom',

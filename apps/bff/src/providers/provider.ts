@@ -61,6 +61,16 @@ export class Provider {
     this.clientTimeoutSeconds = options.fetch ? timeoutSeconds : 0;
   }
 
+  /**
+   * Whether sign-ins push the authorization request first (RFC 9126): when the operator asks for it, or the
+   * provider's metadata says it accepts no other kind. Read after `getConfiguration()`.
+   */
+  get usesPushedAuthorizationRequests(): boolean {
+    return Boolean(
+      this.config.pushedAuthorizationRequests || this.metadata?.require_pushed_authorization_requests,
+    );
+  }
+
   /** The ID token signature algorithm: pinned by configuration, never taken from the provider. */
   get idTokenAlg(): string {
     return this.config.idTokenSignedResponseAlg ?? 'RS256';

@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import { authorizationUrl } from './authorization-url.ts';
 import { hashBinding } from './binding-hash.ts';
 import { newLoginSecrets, pkceChallengeS256 } from './pkce.ts';
 import { safeReturnTo } from '../security/return-to.ts';
@@ -61,5 +61,6 @@ export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Prom
   if (provider.scopes.length > 0) parameters.scope = provider.scopes.join(' ');
   if (transaction.nonce) parameters.nonce = transaction.nonce;
   // offline_access needs prompt=consent at some providers; the dev IdP grants first-party clients silently.
-  return { redirectUrl: oidc.buildAuthorizationUrl(configuration, parameters), transactionId, transaction };
+  const redirectUrl = await authorizationUrl(provider, configuration, parameters, deps.logger);
+  return { redirectUrl, transactionId, transaction };
 }

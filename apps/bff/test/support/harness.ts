@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { CookieJar as IdpCookieJar } from '@gatehouse/idp';
+import type { ClientRegistration, CookieJar as IdpCookieJar, StartIdpOptions } from '@gatehouse/idp';
 import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/env.ts';
@@ -49,6 +49,10 @@ export interface HarnessOptions {
   /** Token-sealing keys, first one sealing (default: one fixed test key). */
   encryptionKeys?: EncryptionKey[];
   accessTokenTtl?: number;
+  /** Further clients registered at the harness's own IdP (PAR, private_key_jwt), given the BFF's URL. */
+  idpClients?: (bffUrl: string) => ClientRegistration[];
+  /** Options of the harness's own IdP beyond its clients. */
+  idpOptions?: Pick<StartIdpOptions, 'requirePushedAuthorizationRequests'>;
   signInRefusals?: AppDeps['signInRefusals'];
 }
 
@@ -90,7 +94,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.idp ??
     (await startIdp({
       port: 0,
-      clients: [idpClient(bffUrl)],
+      clients: [idpClient(bffUrl), ...(options.idpClients?.(bffUrl) ?? [])],
+      ...options.idpOptions,
       ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
     }));
 
