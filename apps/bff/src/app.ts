@@ -5,6 +5,7 @@ import { listSessions, revokeAllSessions, revokeSession } from './session-api/se
 import { requireSession, type SessionState } from './session-api/require-session.ts';
 import { backchannelLogout } from './auth/backchannel-logout.ts';
 import { callback } from './auth/callback.ts';
+import { jwks } from './auth/jwks.ts';
 import { login } from './auth/login.ts';
 import { logout } from './auth/logout.ts';
 import { listProviders } from './auth/providers.ts';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps.store));
   router.get('/auth/providers', listProviders(deps));
+  router.get('/auth/jwks.json', jwks(deps));
   const perMinute = (name: string) =>
     rateLimit({ name, limit: config.rateLimitLoginPerMinute, windowMs: 60_000, clock: deps.clock });
   router.get('/auth/login', perMinute('login'), login(deps));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ClientKeysSchema } from './client-keys.ts';
 import { ConfigError } from './env.ts';
 
 /**
@@ -101,11 +102,20 @@ const ProviderSchema = z
     allow: AllowSchema.optional(),
     sessionClaims: z.array(claimName).max(32).optional(),
     allowInsecureHttp: z.boolean().optional(),
+    /** private_key_jwt (RFC 7523) instead of a secret: the first key signs, all are published (`client-keys.ts`). */
+    clientKeys: ClientKeysSchema.optional(),
     /** RFC 9126: push the authorization request to the provider first (also when its metadata requires it). */
     pushedAuthorizationRequests: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.clientKeys && p.clientSecret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientKeys'],
+        message: 'give either "clientSecret" or "clientKeys" (private_key_jwt), not both',
+      });
+    }
     if (p.pushedAuthorizationRequests && !p.issuer) {
       ctx.addIssue({
         code: 'custom',
@@ -215,6 +225,21 @@ const ProvidersFileSchema = z
       if (seen.has(p.name))
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: 'is a duplicate' });
       seen.add(p.name);
+    });
+    // One kid names one key at `/auth/jwks.json`, whichever provider it signs for.
+    const keys = new Map<string, string>();
+    file.providers.forEach((p, index) => {
+      p.clientKeys?.forEach((key, k) => {
+        const material = JSON.stringify(key.publicJwk);
+        const known = keys.get(key.kid);
+        if (known !== undefined && known !== material)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['providers', index, 'clientKeys', k, 'kid'],
+            message: 'names a different key of another provider',
+          });
+        keys.set(key.kid, material);
+      });
     });
     const apis = new Set<string>();
     file.apis.forEach((api, index) => {

@@ -7,6 +7,7 @@ import { providerUnavailable } from '../sign-in/sign-in-error.ts';
 import { openIdConnect } from './openid-connect.ts';
 import { plainOAuth2 } from './plain-oauth2.ts';
 import type { GrantedTokens, LoadedUser, ProviderKind } from './provider-kind.ts';
+import { clientAuth } from './client-auth.ts';
 import { verifyCompactSignature } from './id-token-signature.ts';
 import { createProviderFetch } from './provider-fetch.ts';
 
@@ -160,8 +161,8 @@ export class Provider {
       // that advertises `none` or `HS256` must not talk us into accepting an unsigned or MAC'd ID token.
       id_token_signed_response_alg: this.idTokenAlg,
     };
-    const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
     try {
+      const auth = await clientAuth(config);
       const configuration = await this.kind.configure({
         config,
         metadata,
