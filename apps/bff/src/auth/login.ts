@@ -6,6 +6,7 @@ import { beginLogin } from '../sign-in/begin-login.ts';
 import { SignInError } from '../sign-in/sign-in-error.ts';
 import { ensureBrowserBinding, type BindingCookieOptions } from './browser-binding.ts';
 import { redirectTo } from './redirect.ts';
+import { silentPrompt } from './login-options.ts';
 import { signInDeps } from './sign-in-deps.ts';
 
 export const bindingCookieOptions = (deps: AppDeps): BindingCookieOptions => ({
@@ -21,12 +22,14 @@ export function login(deps: AppDeps): Middleware {
   return async (ctx) => {
     const provider = ctx.query.provider;
     if (provider !== undefined && typeof provider !== 'string') throw invalidRequest('Give one provider.');
+    const prompt = silentPrompt(ctx.query.prompt);
     const spaOrigin = spaOriginFor(ctx, deps.config.spaOrigins);
     try {
       const { redirectUrl } = await beginLogin(core, {
         provider,
         spaOrigin,
         returnTo: ctx.query.returnTo,
+        prompt,
         browserBinding: () => ensureBrowserBinding(ctx, binding),
       });
       redirectTo(ctx, redirectUrl);

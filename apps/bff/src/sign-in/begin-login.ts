@@ -14,6 +14,8 @@ export interface BeginLoginInput {
   spaOrigin: string;
   /** The path asked for; anything but a same-site relative path falls back to `/`. */
   returnTo: unknown;
+  /** `none`: a silent sign-in, which the provider answers without showing any page (`login_required` if it can't). */
+  prompt?: 'none' | undefined;
   /** This browser's binding value, asked for only once the provider is known to be reachable. */
   browserBinding: () => string;
 }
@@ -60,6 +62,7 @@ export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Prom
   };
   if (provider.scopes.length > 0) parameters.scope = provider.scopes.join(' ');
   if (transaction.nonce) parameters.nonce = transaction.nonce;
+  if (input.prompt) parameters.prompt = input.prompt;
   // offline_access needs prompt=consent at some providers; the dev IdP grants first-party clients silently.
   const redirectUrl = await authorizationUrl(provider, configuration, parameters, deps.logger);
   return { redirectUrl, transactionId, transaction };

@@ -25,7 +25,18 @@ export interface FinishLoginInput {
   userAgent: string | null;
 }
 
-export type LoginFailureCode = Extract<ErrorCode, 'access_denied' | 'login_failed' | 'provider_unavailable'>;
+export type LoginFailureCode = Extract<
+  ErrorCode,
+  'access_denied' | 'login_failed' | 'login_required' | 'provider_unavailable'
+>;
+
+/** What a provider answers a silent sign-in (`prompt=none`) it cannot complete without showing a page. */
+const NEEDS_INTERACTION = new Set([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
 
 export type LoginOutcome =
   | { ok: true; provider: string; session: StoredSession; returnTo: URL }
@@ -100,12 +111,14 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
     });
     if (tokens.id_token) await provider.verifyIdTokenSignature(tokens.id_token);
   } catch (error) {
-    const denied = error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied';
-    return fail(
-      denied ? 'access_denied' : 'login_failed',
-      'the authorization response or code exchange was refused',
-      error,
-    );
+    const answer = error instanceof oidc.AuthorizationResponseError ? error.error : null;
+    const code =
+      answer === 'access_denied'
+        ? 'access_denied'
+        : answer && NEEDS_INTERACTION.has(answer)
+          ? 'login_required'
+          : 'login_failed';
+    return fail(code, 'the authorization response or code exchange was refused', error);
   }
 
   if (idTokens) {
