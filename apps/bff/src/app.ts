@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/auth/jwks.json', jwks(deps));
   const perMinute = (name: string) =>
     rateLimit({ name, limit: config.rateLimitLoginPerMinute, windowMs: 60_000, clock: deps.clock });
-  router.get('/auth/login', perMinute('login'), login(deps));
+  // The session is read for a step-up (`acr`, `maxAge`), which upgrades it.
+  router.get('/auth/login', perMinute('login'), withSession, login(deps));
   router.get('/auth/callback', perMinute('callback'), withSession, callback(deps));
   router.post('/auth/logout', csrf, withSession, logout(deps));
   // Called by the provider, server to server: no cookie, no CSRF header; the signed token is the credential.

@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type ClientMetadata, type Configuration, type JWK } from 'oidc-provider';
 import { pino, type Logger } from 'pino';
 import { DEFAULT_API_AUDIENCE } from './config.ts';
+import { ACR_VALUES, interactionPolicyWithStepUp } from './acr.ts';
 import { interactionRoutes } from './interactions.ts';
 import { createLogoutSource, postLogoutSuccessSource } from './logout.ts';
 import { messagePage } from './pages.ts';
@@ -97,7 +98,11 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
       const user = users.find(sub);
       return user ? { accountId: user.username, claims: () => users.claims(user) } : undefined;
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionPolicyWithStepUp(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    acrValues: ACR_VALUES,
     issueRefreshToken(_ctx, client, code) {
       return (
         client.grantTypeAllowed('refresh_token') &&

@@ -194,7 +194,21 @@ const ApiSchema = z
     /** RFC 8707: relay a token issued for this resource instead of the session's own access token. */
     resource: z.url().optional(),
     /** Claims the session must have (kept by its provider's `sessionClaims`), else 403 `forbidden`. */
-    require: z.object({ claims: ClaimValuesSchema }).strict().optional(),
+    require: z
+      .object({
+        claims: ClaimValuesSchema.optional(),
+        /** Step-up: the session's `acr` must be one of these, else 401 `step_up_required`. */
+        acr: z
+          .array(z.string().regex(/^[\x21-\x7e]{1,128}$/, 'is not an acr value'))
+          .min(1)
+          .max(8)
+          .optional(),
+        /** Step-up: the user must have authenticated at most this many seconds ago. */
+        maxAge: z.number().int().min(0).max(31_536_000).optional(),
+      })
+      .strict()
+      .refine((r) => r.claims ?? r.acr ?? r.maxAge, 'needs "claims", "acr" or "maxAge"')
+      .optional(),
     allowInsecureHttp: z.boolean().optional(),
   })
   .strict()
@@ -252,6 +266,13 @@ const ProvidersFileSchema = z
           code: 'custom',
           path: ['apis', index, 'provider'],
           message: 'names no configured provider',
+        });
+      }
+      if ((api.require?.acr || api.require?.maxAge !== undefined) && provider && !provider.issuer) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'require'],
+          message: `"acr" and "maxAge" need an OpenID provider; "${api.provider}" issues no ID tokens`,
         });
       }
       // A required claim the session never keeps would refuse every call: a configuration mistake.

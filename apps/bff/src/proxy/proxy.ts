@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../tokens/token-service.ts';
 import { requirementProblem } from './api-requirements.ts';
+import { stepUpRequirement } from './step-up-requirement.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
 
@@ -52,6 +53,8 @@ export function proxy(
     // Before any token is opened or refreshed, and before the upstream hears of the request.
     const problem = requirementProblem(api, session);
     if (problem) throw forbidden(problem);
+    const stepUp = stepUpRequirement(api, session, deps.clock());
+    if (stepUp) throw stepUp;
     const target = upstreamUrl(api.base, rest, ctx.querystring);
     if (!target) throw invalidRequest('This path is not allowed.');
 

@@ -11,6 +11,7 @@ import { pickSessionClaims } from './session-claims.ts';
 import type { SignInDeps } from './sign-in-deps.ts';
 import { SignInError } from './sign-in-error.ts';
 import { subjectHash } from './sign-in-refusals.ts';
+import { authenticationOf, stepUpProblem } from './step-up.ts';
 import { revokeTokens } from './token-revocation.ts';
 
 const WELL_FORMED_STATE = /^[A-Za-z0-9_-]{43}$/;
@@ -23,6 +24,8 @@ export interface FinishLoginInput {
   /** This browser's binding value, or null when it sent none. */
   browserBinding: string | null;
   userAgent: string | null;
+  /** The browser's current session, which a step-up of the same user upgrades instead of replacing. */
+  current?: StoredSession | null;
 }
 
 export type LoginFailureCode = Extract<
@@ -39,7 +42,14 @@ const NEEDS_INTERACTION = new Set([
 ]);
 
 export type LoginOutcome =
-  | { ok: true; provider: string; session: StoredSession; returnTo: URL }
+  | {
+      ok: true;
+      provider: string;
+      session: StoredSession;
+      returnTo: URL;
+      /** The browser's session was stepped up: same user, same provider, its lifetimes kept. */
+      upgraded: boolean;
+    }
   | {
       ok: false;
       provider: string;
@@ -127,6 +137,10 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
       maxAgeSeconds: policy.transactionTtlMs / 1000,
     });
     if (problem) return fail('login_failed', problem);
+    if (tx.stepUp) {
+      const refused = stepUpProblem(tokens.claims() ?? {}, tx.stepUp, deps.providerClock());
+      if (refused) return fail('login_failed', `step-up refused: ${refused}`);
+    }
   }
 
   let loaded: LoadedUser;
@@ -150,20 +164,31 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
     };
   }
 
+  const upgradeOf = tx.stepUp?.upgradeOf;
+  if (upgradeOf && upgradeOf !== loaded.user.sub) {
+    return fail('login_failed', 'step-up refused: another user signed in at the provider');
+  }
+
   const now = clock();
   const tokenSet = tokenSetFrom(tokens, now);
+  const signedIn = {
+    user: loaded.user,
+    sid: loaded.sid,
+    tokens: sealTokens(cipher, tokenSet, provider.name, loaded.user.sub),
+    accessTokenExpiresAt: tokenSet.expiresAt,
+    claims: pickSessionClaims(loaded.claims, provider.config.sessionClaims),
+    ...(idTokens ? authenticationOf(tokens.claims()) : {}),
+  };
+  const { current } = input;
+  if (upgradeOf && current?.provider === provider.name && current.user.sub === upgradeOf) {
+    // The same session, proven again: its creation and lifetimes stay, what the sign-in proved is new.
+    const session: StoredSession = { ...current, ...signedIn, lastSeenAt: now };
+    return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: true };
+  }
   const session = newSession(
-    {
-      provider: provider.name,
-      user: loaded.user,
-      sid: loaded.sid,
-      userAgent: input.userAgent,
-      tokens: sealTokens(cipher, tokenSet, provider.name, loaded.user.sub),
-      accessTokenExpiresAt: tokenSet.expiresAt,
-      claims: pickSessionClaims(loaded.claims, provider.config.sessionClaims),
-    },
+    { provider: provider.name, userAgent: input.userAgent, ...signedIn },
     now,
     policy.session,
   );
-  return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo) };
+  return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: false };
 }
