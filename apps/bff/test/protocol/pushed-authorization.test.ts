@@ -1,5 +1,6 @@
 import { signInAtIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseProvidersFile } from '../../src/config/providers-file.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, idpClient, SPA_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 
@@ -104,5 +105,22 @@ describe('pushed authorization requests required by the provider', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('pushedAuthorizationRequests configuration', () => {
+  it('needs an issuer: the endpoint comes from discovery', () => {
+    const plain = {
+      name: 'octo',
+      authorizationEndpoint: 'https://octo.example/authorize',
+      tokenEndpoint: 'https://octo.example/token',
+      userinfoEndpoint: 'https://octo.example/user',
+      clientId: 'c',
+      clientSecret: 's',
+      pushedAuthorizationRequests: true,
+    };
+    expect(() => parseProvidersFile({ providers: [plain] }, {})).toThrow(
+      /providers\.0 \("octo"\)\.pushedAuthorizationRequests: needs "issuer"/,
+    );
   });
 });

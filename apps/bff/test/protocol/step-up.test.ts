@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ACR, CookieJar as IdpCookieJar, signInAtIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInDeps } from '../../src/auth/sign-in-deps.ts';
+import { parseProvidersFile } from '../../src/config/providers-file.ts';
 import { beginLogin } from '../../src/sign-in/begin-login.ts';
 import { finishLogin } from '../../src/sign-in/finish-login.ts';
 import { storeKeyFor } from '../../src/session/keys.ts';
@@ -265,5 +266,31 @@ describe('GET /auth/login step-up parameters', () => {
     const browser = await signedIn();
     const response = await h.request(`/auth/login?provider=other&acr=x`, { jar: browser.jar });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('require.acr and require.maxAge configuration', () => {
+  const file = (provider: Record<string, unknown>, require: Record<string, unknown>) => ({
+    providers: [{ name: 'p', clientId: 'c', clientSecret: 's', ...provider }],
+    apis: [{ name: 'a', baseUrl: 'https://api.example', provider: 'p', require }],
+  });
+  const oidcProvider = { issuer: 'https://idp.example' };
+  const plainProvider = {
+    authorizationEndpoint: 'https://octo.example/authorize',
+    tokenEndpoint: 'https://octo.example/token',
+    userinfoEndpoint: 'https://octo.example/user',
+  };
+
+  it('accepts acr and maxAge for an OpenID provider', () => {
+    const parsed = parseProvidersFile(file(oidcProvider, { acr: [ACR.PASSWORD_AGAIN], maxAge: 300 }), {});
+    expect(parsed.apis[0]!.require).toEqual({ acr: [ACR.PASSWORD_AGAIN], maxAge: 300 });
+  });
+
+  it('refuses them for a provider without ID tokens, an empty require and a negative maxAge', () => {
+    expect(() => parseProvidersFile(file(plainProvider, { maxAge: 60 }), {})).toThrow(
+      /apis\.0 \("a"\)\.require: "acr" and "maxAge" need an OpenID provider/,
+    );
+    expect(() => parseProvidersFile(file(oidcProvider, {}), {})).toThrow(/needs "claims", "acr" or "maxAge"/);
+    expect(() => parseProvidersFile(file(oidcProvider, { maxAge: -1 }), {})).toThrow(/require\.maxAge/);
   });
 });
