@@ -124,6 +124,9 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
     clientBasedCORS: () => false,
     features: {
       devInteractions: { enabled: false },
+      // RFC 9449. Clients registered with `dpop_bound_access_tokens` must bind their tokens; every DPoP proof must
+      // carry a nonce the IdP issued, so relying parties are tested on answering `use_dpop_nonce`.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       pushedAuthorizationRequests: {
         enabled: true,
         requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests ?? false,

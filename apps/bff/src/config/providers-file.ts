@@ -104,6 +104,8 @@ const ProviderSchema = z
     allowInsecureHttp: z.boolean().optional(),
     /** private_key_jwt (RFC 7523) instead of a secret: the first key signs, all are published (`client-keys.ts`). */
     clientKeys: ClientKeysSchema.optional(),
+    /** RFC 9449: tokens bound to a per-session key, proven on the token endpoint, UserInfo and proxied calls. */
+    dpop: z.boolean().optional(),
     /** RFC 9126: push the authorization request to the provider first (also when its metadata requires it). */
     pushedAuthorizationRequests: z.boolean().optional(),
   })

@@ -191,9 +191,20 @@ export class Provider {
   }
 
   /** The user behind a token response, as this provider's kind learns it. */
-  loadUser(configuration: oidc.Configuration, tokens: GrantedTokens): Promise<LoadedUser> {
+  loadUser(
+    configuration: oidc.Configuration,
+    tokens: GrantedTokens,
+    dpop?: oidc.DPoPHandle,
+  ): Promise<LoadedUser> {
     const { config, claims } = this;
-    return this.kind.loadUser({ configuration, metadata: this.serverMetadata(), config, claims, tokens });
+    return this.kind.loadUser({
+      configuration,
+      metadata: this.serverMetadata(),
+      config,
+      claims,
+      tokens,
+      dpop,
+    });
   }
 
   /** The RP-initiated logout endpoint, when the provider has one. */

@@ -5,7 +5,9 @@ import type { ApiConfig } from '../config/providers-file.ts';
 import type { AppDeps } from '../deps.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../tokens/token-service.ts';
+import { dpopProof } from '../tokens/dpop-key.ts';
 import { requirementProblem } from './api-requirements.ts';
+import { dpopKeyOf } from './dpop-binding.ts';
 import { stepUpRequirement } from './step-up-requirement.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
@@ -60,7 +62,16 @@ export function proxy(
 
     const accessToken = await tokens.accessToken(key, session, api.resource);
     const headers = requestHeadersForUpstream(ctx.req.headers);
-    headers.authorization = `Bearer ${accessToken}`;
+    const dpopKey = deps.providers.get(api.provider)?.config.dpop
+      ? dpopKeyOf(deps.cipher, session)
+      : undefined;
+    if (dpopKey) {
+      // RFC 9449 §7: the token under the DPoP scheme, with a fresh proof for this method and URL.
+      headers.authorization = `DPoP ${accessToken}`;
+      headers.dpop = await dpopProof(dpopKey, ctx.method, target, accessToken);
+    } else {
+      headers.authorization = `Bearer ${accessToken}`;
+    }
     headers['x-forwarded-for'] = ctx.ip;
     const requestId = ctx.response.get('x-request-id');
     if (requestId) headers['x-request-id'] = requestId;

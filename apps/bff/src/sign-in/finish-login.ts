@@ -5,6 +5,7 @@ import { idTokenIatProblem } from './id-token-freshness.ts';
 import type { GrantedTokens, LoadedUser } from '../providers/provider-kind.ts';
 import { newSession } from '../session/lifetime.ts';
 import type { StoredSession } from '../store/store.ts';
+import { dpopHandle, newDpopKey } from '../tokens/dpop-key.ts';
 import { sealTokens, tokenSetFrom } from '../tokens/sealed-tokens.ts';
 import { decideSignIn, type RefusalReason } from './allow-policy.ts';
 import { pickSessionClaims } from './session-claims.ts';
@@ -112,13 +113,22 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
   const currentUrl = new URL(policy.redirectUri);
   currentUrl.search = input.query;
   const idTokens = provider.kind.issuesIdTokens;
+  // A provider configured for DPoP binds the session's tokens to a key pair made for this session alone.
+  const dpopKey = provider.config.dpop ? await newDpopKey() : undefined;
+  const dpop = dpopKey ? await dpopHandle(configuration, dpopKey) : undefined;
   let tokens: GrantedTokens;
   try {
-    tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {
-      pkceCodeVerifier: tx.codeVerifier,
-      expectedState: state,
-      ...(idTokens ? { expectedNonce: tx.nonce ?? undefined, idTokenExpected: true } : {}),
-    });
+    tokens = await oidc.authorizationCodeGrant(
+      configuration,
+      currentUrl,
+      {
+        pkceCodeVerifier: tx.codeVerifier,
+        expectedState: state,
+        ...(idTokens ? { expectedNonce: tx.nonce ?? undefined, idTokenExpected: true } : {}),
+      },
+      undefined,
+      dpop ? { DPoP: dpop } : undefined,
+    );
     if (tokens.id_token) await provider.verifyIdTokenSignature(tokens.id_token);
   } catch (error) {
     const answer = error instanceof oidc.AuthorizationResponseError ? error.error : null;
@@ -145,7 +155,7 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
 
   let loaded: LoadedUser;
   try {
-    loaded = await provider.loadUser(configuration, tokens);
+    loaded = await provider.loadUser(configuration, tokens, dpop);
   } catch (error) {
     return fail('login_failed', 'the user info could not be loaded', error);
   }
@@ -170,7 +180,7 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
   }
 
   const now = clock();
-  const tokenSet = tokenSetFrom(tokens, now);
+  const tokenSet = { ...tokenSetFrom(tokens, now), ...(dpopKey ? { dpopKey } : {}) };
   const signedIn = {
     user: loaded.user,
     sid: loaded.sid,

@@ -27,5 +27,6 @@ export function tokenSetFrom(
     scope: response.scope ?? previous?.scope ?? null,
     expiresAt: typeof response.expires_in === 'number' ? now + response.expires_in * 1000 : null,
     ...(previous?.resources ? { resources: previous.resources } : {}),
+    ...(previous?.dpopKey ? { dpopKey: previous.dpopKey } : {}),
   };
 }

@@ -52,7 +52,7 @@ export interface HarnessOptions {
   /** Further clients registered at the harness's own IdP (PAR, private_key_jwt), given the BFF's URL. */
   idpClients?: (bffUrl: string) => ClientRegistration[];
   /** Options of the harness's own IdP beyond its clients. */
-  idpOptions?: Pick<StartIdpOptions, 'requirePushedAuthorizationRequests'>;
+  idpOptions?: Pick<StartIdpOptions, 'requirePushedAuthorizationRequests' | 'apiAudience'>;
   signInRefusals?: AppDeps['signInRefusals'];
 }
 
