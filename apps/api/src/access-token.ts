@@ -12,6 +12,8 @@ export interface Caller {
   sub: string;
   clientId: string;
   scopes: string[];
+  /** The thumbprint of the key the token is bound to (RFC 9449 `cnf.jkt`); absent for a bearer token. */
+  jkt?: string;
 }
 
 /** The token is not acceptable; `message` says why, for the client's developer (never the token). */
@@ -87,6 +89,7 @@ export function accessTokenVerifier(options: AccessTokenVerifierOptions): Access
       throw new TokenRejectedError('The access token\'s "client_id" claim is not acceptable.');
     }
     const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
-    return { sub, clientId, scopes };
+    const jkt = (payload['cnf'] as { jkt?: unknown } | undefined)?.jkt;
+    return { sub, clientId, scopes, ...(typeof jkt === 'string' ? { jkt } : {}) };
   };
 }

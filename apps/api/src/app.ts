@@ -3,6 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
 import { accessTokenVerifier } from './access-token.ts';
+import { dpopVerifier } from './dpop-proof.ts';
 import { bearerAuth, type AuthState } from './bearer-auth.ts';
 import { errorHandler } from './error-handler.ts';
 import { issuerKeys } from './issuer-keys.ts';
@@ -68,7 +69,7 @@ export function createNotesApi(options: NotesApiOptions): Koa {
   });
   notesRoutes(router, {
     store,
-    auth: bearerAuth(verify, logger),
+    auth: bearerAuth(verify, logger, dpopVerifier({ clock })),
     bodyLimit: options.bodyLimit ?? 16 * 1024,
   });
 

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { AccessTokenVerifier, Caller } from './access-token.ts';
 import { TokenRejectedError } from './access-token.ts';
+import type { DpopVerifier } from './dpop-proof.ts';
 import { ApiError, invalidToken } from './errors.ts';
 import { KeysUnavailableError } from './issuer-keys.ts';
 
@@ -10,18 +11,46 @@ export interface AuthState {
   caller: Caller;
 }
 
-// RFC 6750 §2.1: `Bearer` (any case), one or more spaces, a token68.
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+// RFC 6750 §2.1 / RFC 9449 §7.1: `Bearer` or `DPoP` (any case), one or more spaces, a token68.
+const AUTHORIZATION = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Requires `Authorization: Bearer <JWT access token>`; answers 401 `invalid_token` otherwise. */
-export function bearerAuth(verify: AccessTokenVerifier, logger: Logger): Middleware<AuthState> {
+/**
+ * Requires `Authorization: Bearer <JWT access token>`, or `DPoP <token>` with a `DPoP` proof for a token bound to
+ * a key (`cnf.jkt`); a bound token under the Bearer scheme, or an unbound one under DPoP, is refused. Answers 401
+ * `invalid_token` otherwise.
+ */
+export function bearerAuth(
+  verify: AccessTokenVerifier,
+  logger: Logger,
+  verifyProof?: DpopVerifier,
+): Middleware<AuthState> {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     if (!header) throw invalidToken('An access token is required (Authorization: Bearer <token>).');
-    const token = BEARER.exec(header)?.[1];
+    const match = AUTHORIZATION.exec(header);
+    const token = match?.[2];
     if (!token) throw invalidToken('The Authorization header must be "Bearer <token>".');
+    const dpopScheme = match[1]!.toLowerCase() === 'dpop';
     try {
-      ctx.state.caller = await verify(token);
+      const caller = await verify(token);
+      if (caller.jkt !== undefined || dpopScheme) {
+        if (caller.jkt === undefined || !dpopScheme || !verifyProof) {
+          throw new TokenRejectedError(
+            caller.jkt === undefined
+              ? 'This access token is not DPoP-bound: send it as "Bearer <token>".'
+              : 'This access token is DPoP-bound: send it as "DPoP <token>" with a DPoP proof.',
+          );
+        }
+        const proofs = ctx.req.headers['dpop'];
+        await verifyProof({
+          proof: typeof proofs === 'string' ? proofs : undefined,
+          method: ctx.method,
+          url: new URL(ctx.originalUrl, `${ctx.protocol}://${ctx.host}`),
+          accessToken: token,
+          jkt: caller.jkt,
+        });
+      }
+      ctx.state.caller = caller;
     } catch (error) {
       if (error instanceof TokenRejectedError) {
         logger.info({ reason: error.message, path: ctx.path }, 'notes api: token refused');

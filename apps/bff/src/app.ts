@@ -6,6 +6,7 @@ import { listSessions, revokeAllSessions, revokeSession } from './session-api/se
 import { requireSession, type SessionState } from './session-api/require-session.ts';
 import { backchannelLogout } from './auth/backchannel-logout.ts';
 import { callback } from './auth/callback.ts';
+import { jwks } from './auth/jwks.ts';
 import { login } from './auth/login.ts';
 import { logout } from './auth/logout.ts';
 import { listProviders } from './auth/providers.ts';
@@ -54,6 +55,7 @@ export function createApp(given: AppDeps): Koa {
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps.store));
   router.get('/auth/providers', listProviders(deps));
+  router.get('/auth/jwks.json', jwks(deps));
   const limit = { limit: config.rateLimitLoginPerMinute, windowMs: 60_000 };
   const { rateLimitRedis: redis } = deps;
   const perMinute = (name: string) =>
@@ -62,7 +64,8 @@ export function createApp(given: AppDeps): Koa {
       : rateLimit({ name, ...limit, clock: deps.clock });
   const span = <S>(name: string, middleware: Koa.Middleware<S>): Koa.Middleware<S> =>
     deps.tracing ? tracedMiddleware(name, middleware) : middleware;
-  router.get('/auth/login', perMinute('login'), span('gatehouse.login', login(deps)));
+  // The session is read for a step-up (`acr`, `maxAge`), which upgrades it.
+  router.get('/auth/login', perMinute('login'), withSession, span('gatehouse.login', login(deps)));
   const countSignIns: Koa.Middleware[] = deps.metrics ? [signInMetrics(deps.metrics)] : [];
   router.get(
     '/auth/callback',

@@ -1,6 +1,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { ConfigError, parseEnv } from '@gatehouse/shared/server';
 import { z } from 'zod';
+import { ACR } from './acr.ts';
 
 /**
  * The dev IdP's operator interface: the environment variables it reads, parsed once at start-up.
@@ -117,6 +118,9 @@ export function firstPartyClient(options: FirstPartyClientOptions): ClientMetada
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     id_token_signed_response_alg: 'RS256',
+    // Every ID token says how and when the user authenticated, so a relying party can ask for a step-up.
+    default_acr_values: [ACR.PASSWORD],
+    require_auth_time: true,
   };
 }
 

@@ -1,3 +1,4 @@
+export { ACR, ACR_VALUES } from './acr.ts';
 export { createIdp, type ClientRegistration, type CreateIdpOptions } from './provider.ts';
 export { startIdp, type RunningIdp, type StartIdpOptions } from './start.ts';
 export {

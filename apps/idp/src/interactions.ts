@@ -3,6 +3,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type Interaction, type InteractionResults } from 'oidc-provider';
 import type { Logger } from 'pino';
+import { acrForLogin } from './acr.ts';
 import { readForm, type FormMessages } from './form.ts';
 import type { Page } from './html.ts';
 import { INVALID_CREDENTIALS, loginPage, messagePage } from './pages.ts';
@@ -70,7 +71,8 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
         action: `/interaction/${interaction.uid}/login`,
         clientName: await clientName(interaction.params['client_id']),
         users: users.users,
-        username: username ?? (typeof hint === 'string' ? hint : undefined),
+        // A step-up asks the signed-in user for the password again: their name is filled in.
+        username: username ?? (typeof hint === 'string' ? hint : interaction.session?.accountId),
         ...(error ? { error } : {}),
       }),
     );
@@ -115,7 +117,8 @@ export function interactionRoutes({ provider, users, logger }: InteractionDeps):
       return;
     }
     logger.info({ sub: user.username, uid: interaction.uid }, 'dev IdP: signed in');
-    const result: InteractionResults = { login: { accountId: user.username, amr: ['pwd'] } };
+    const acr = acrForLogin(interaction.params);
+    const result: InteractionResults = { login: { accountId: user.username, acr, amr: ['pwd'] } };
     redirect(
       ctx,
       await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }),

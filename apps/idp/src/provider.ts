@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type ClientMetadata, type Configuration, type JWK } from 'oidc-provider';
 import { pino, type Logger } from 'pino';
 import { DEFAULT_API_AUDIENCE } from './config.ts';
+import { ACR_VALUES, interactionPolicyWithStepUp } from './acr.ts';
 import { interactionRoutes } from './interactions.ts';
 import { createLogoutSource, postLogoutSuccessSource } from './logout.ts';
 import { messagePage } from './pages.ts';
@@ -31,6 +32,11 @@ export interface CreateIdpOptions {
    * (default `http://localhost:4100`). Tokens requested without `resource` stay opaque and work at userinfo.
    */
   apiAudience?: string;
+  /**
+   * Every client must push its authorization requests (RFC 9126); discovery then says
+   * `require_pushed_authorization_requests`. A single client can ask for the same in its registration.
+   */
+  requirePushedAuthorizationRequests?: boolean;
   /** Defaults to a silent logger, so tests that embed the IdP stay quiet. */
   logger?: Logger;
 }
@@ -85,13 +91,18 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
     // Put the scope's claims into the ID token too, not only into userinfo: relying parties may rely on either.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // private_key_jwt (RFC 7523): clients registered with `jwks` or a `jwks_uri` sign their own assertions.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     pkce: { required: () => true },
     findAccount(_ctx, sub) {
       const user = users.find(sub);
       return user ? { accountId: user.username, claims: () => users.claims(user) } : undefined;
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionPolicyWithStepUp(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    acrValues: ACR_VALUES,
     issueRefreshToken(_ctx, client, code) {
       return (
         client.grantTypeAllowed('refresh_token') &&
@@ -113,6 +124,13 @@ export async function createIdp(options: CreateIdpOptions): Promise<Provider> {
     clientBasedCORS: () => false,
     features: {
       devInteractions: { enabled: false },
+      // RFC 9449. Clients registered with `dpop_bound_access_tokens` must bind their tokens; every DPoP proof must
+      // carry a nonce the IdP issued, so relying parties are tested on answering `use_dpop_nonce`.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+      pushedAuthorizationRequests: {
+        enabled: true,
+        requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests ?? false,
+      },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,

@@ -93,6 +93,8 @@ describe('firstPartyClient', () => {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       id_token_signed_response_alg: 'RS256',
+      default_acr_values: ['urn:gatehouse:acr:password'],
+      require_auth_time: true,
     });
   });
 });

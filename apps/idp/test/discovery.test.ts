@@ -32,6 +32,22 @@ describe('discovery', () => {
     );
   });
 
+  it('advertises PAR, private_key_jwt and the two acr levels', async () => {
+    const metadata = (await (await fetch(`${t.idp.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(metadata['pushed_authorization_request_endpoint']).toBe(`${t.idp.issuer}/request`);
+    expect(metadata['require_pushed_authorization_requests']).toBeUndefined();
+    expect(metadata['token_endpoint_auth_methods_supported']).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'private_key_jwt']),
+    );
+    expect(metadata['acr_values_supported']).toEqual([
+      'urn:gatehouse:acr:password',
+      'urn:gatehouse:acr:password-again',
+    ]);
+  });
+
   it('publishes an RS256 signing key with a kid', async () => {
     const jwks = (await (await fetch(`${t.idp.url}/jwks`)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);

@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'access_denied',
   'login_failed',
   'login_expired',
+  // a silent sign-in (`prompt=none`) the provider could not answer without showing a page
+  'login_required',
+  // an API needs a stronger or more recent sign-in (`require.acr`, `require.maxAge`)
+  'step_up_required',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

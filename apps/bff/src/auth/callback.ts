@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
-import { markSessionCreation } from '../session/session-cookie.ts';
+import { currentSession, markSessionCreation } from '../session/session-cookie.ts';
 import { finishLogin } from '../sign-in/finish-login.ts';
 import { readBrowserBinding } from './browser-binding.ts';
 import { bindingCookieOptions } from './login.ts';
@@ -17,6 +17,7 @@ export function callback(deps: AppDeps): Middleware {
       query: ctx.querystring,
       browserBinding: readBrowserBinding(ctx, binding),
       userAgent: ctx.get('user-agent').slice(0, 256) || null,
+      current: currentSession(ctx)?.session ?? null,
     });
     ctx.state.signInProvider = outcome.provider; // observability/sign-in-metrics.ts
     // The request's child logger is built on first use: a successful sign-in at the default level needs none.
@@ -37,10 +38,16 @@ export function callback(deps: AppDeps): Middleware {
     const bag = ctx.session!;
     for (const key of Object.keys(bag.toJSON())) Reflect.deleteProperty(bag, key);
     Object.assign(bag, outcome.session);
-    bag.maxAge = deps.config.session.absoluteTimeoutMs;
+    // A stepped-up session keeps its absolute end; its cookie lives as long as it has left.
+    const { session } = outcome;
+    bag.maxAge = outcome.upgraded
+      ? Math.max(1000, session.absoluteExpiresAt - deps.clock())
+      : deps.config.session.absoluteTimeoutMs;
     markSessionCreation(ctx);
     await ctx.session!.regenerate();
-    if (deps.logger.isLevelEnabled('info')) log().info({ provider: outcome.provider }, 'signed in');
+    if (deps.logger.isLevelEnabled('info')) {
+      log().info({ provider: outcome.provider }, outcome.upgraded ? 'session stepped up' : 'signed in');
+    }
     redirectTo(ctx, outcome.returnTo);
   };
 }

@@ -2,10 +2,12 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { invalidRequest } from '../http/errors.ts';
 import { spaOriginFor } from '../security/spa-origin.ts';
+import { currentSession } from '../session/session-cookie.ts';
 import { beginLogin } from '../sign-in/begin-login.ts';
 import { SignInError } from '../sign-in/sign-in-error.ts';
 import { ensureBrowserBinding, type BindingCookieOptions } from './browser-binding.ts';
 import { redirectTo } from './redirect.ts';
+import { silentPrompt, stepUpOptions } from './login-options.ts';
 import { signInDeps } from './sign-in-deps.ts';
 
 export const bindingCookieOptions = (deps: AppDeps): BindingCookieOptions => ({
@@ -21,12 +23,18 @@ export function login(deps: AppDeps): Middleware {
   return async (ctx) => {
     const provider = ctx.query.provider;
     if (provider !== undefined && typeof provider !== 'string') throw invalidRequest('Give one provider.');
+    const prompt = silentPrompt(ctx.query.prompt);
+    const stepUp = stepUpOptions(ctx.query.acr, ctx.query.maxAge);
+    const session = stepUp ? currentSession(ctx)?.session : undefined;
     const spaOrigin = spaOriginFor(ctx, deps.config.spaOrigins);
     try {
       const { redirectUrl } = await beginLogin(core, {
         provider,
         spaOrigin,
         returnTo: ctx.query.returnTo,
+        prompt,
+        stepUp,
+        current: session ? { provider: session.provider, sub: session.user.sub } : null,
         browserBinding: () => ensureBrowserBinding(ctx, binding),
       });
       redirectTo(ctx, redirectUrl);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ClientKeysSchema } from './client-keys.ts';
 import { ConfigError } from './env.ts';
 
 /**
@@ -101,9 +102,29 @@ const ProviderSchema = z
     allow: AllowSchema.optional(),
     sessionClaims: z.array(claimName).max(32).optional(),
     allowInsecureHttp: z.boolean().optional(),
+    /** private_key_jwt (RFC 7523) instead of a secret: the first key signs, all are published (`client-keys.ts`). */
+    clientKeys: ClientKeysSchema.optional(),
+    /** RFC 9449: tokens bound to a per-session key, proven on the token endpoint, UserInfo and proxied calls. */
+    dpop: z.boolean().optional(),
+    /** RFC 9126: push the authorization request to the provider first (also when its metadata requires it). */
+    pushedAuthorizationRequests: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.clientKeys && p.clientSecret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientKeys'],
+        message: 'give either "clientSecret" or "clientKeys" (private_key_jwt), not both',
+      });
+    }
+    if (p.pushedAuthorizationRequests && !p.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pushedAuthorizationRequests'],
+        message: 'needs "issuer": the pushed authorization request endpoint is found by discovery',
+      });
+    }
     if (p.issuer && p.emailsEndpoint) {
       ctx.addIssue({
         code: 'custom',
@@ -175,7 +196,21 @@ const ApiSchema = z
     /** RFC 8707: relay a token issued for this resource instead of the session's own access token. */
     resource: z.url().optional(),
     /** Claims the session must have (kept by its provider's `sessionClaims`), else 403 `forbidden`. */
-    require: z.object({ claims: ClaimValuesSchema }).strict().optional(),
+    require: z
+      .object({
+        claims: ClaimValuesSchema.optional(),
+        /** Step-up: the session's `acr` must be one of these, else 401 `step_up_required`. */
+        acr: z
+          .array(z.string().regex(/^[\x21-\x7e]{1,128}$/, 'is not an acr value'))
+          .min(1)
+          .max(8)
+          .optional(),
+        /** Step-up: the user must have authenticated at most this many seconds ago. */
+        maxAge: z.number().int().min(0).max(31_536_000).optional(),
+      })
+      .strict()
+      .refine((r) => r.claims ?? r.acr ?? r.maxAge, 'needs "claims", "acr" or "maxAge"')
+      .optional(),
     allowInsecureHttp: z.boolean().optional(),
   })
   .strict()
@@ -207,6 +242,21 @@ const ProvidersFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: 'is a duplicate' });
       seen.add(p.name);
     });
+    // One kid names one key at `/auth/jwks.json`, whichever provider it signs for.
+    const keys = new Map<string, string>();
+    file.providers.forEach((p, index) => {
+      p.clientKeys?.forEach((key, k) => {
+        const material = JSON.stringify(key.publicJwk);
+        const known = keys.get(key.kid);
+        if (known !== undefined && known !== material)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['providers', index, 'clientKeys', k, 'kid'],
+            message: 'names a different key of another provider',
+          });
+        keys.set(key.kid, material);
+      });
+    });
     const apis = new Set<string>();
     file.apis.forEach((api, index) => {
       if (apis.has(api.name))
@@ -218,6 +268,13 @@ const ProvidersFileSchema = z
           code: 'custom',
           path: ['apis', index, 'provider'],
           message: 'names no configured provider',
+        });
+      }
+      if ((api.require?.acr || api.require?.maxAge !== undefined) && provider && !provider.issuer) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'require'],
+          message: `"acr" and "maxAge" need an OpenID provider; "${api.provider}" issues no ID tokens`,
         });
       }
       // A required claim the session never keeps would refuse every call: a configuration mistake.

@@ -50,7 +50,7 @@ export function errorHandler(logger: Logger): Middleware {
       const known = toHttpError(error);
       const status = known?.status ?? 500;
       const body: ErrorBody = known?.expose
-        ? { error: known.code, message: known.message }
+        ? { error: known.code, message: known.message, ...known.details }
         : { error: 'server_error', message: 'Something went wrong on our side.' };
       if (!known || status >= 500) {
         const log = ctx.state.log ?? logger;

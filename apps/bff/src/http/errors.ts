@@ -7,6 +7,8 @@ import { ServiceError } from '@gatehouse/shared/server';
  */
 export class HttpError extends ServiceError<ErrorCode> {
   override name = 'HttpError';
+  /** Further members of the JSON body, beside `error` and `message` (e.g. what a step-up needs). */
+  details: Record<string, unknown> | undefined;
   get expose(): boolean {
     return this.status < 500 || this.status === 503 || this.status === 502 || this.status === 504;
   }
@@ -21,3 +23,10 @@ export const storeUnavailable = (): HttpError =>
   new HttpError(503, 'store_unavailable', 'The session store is unavailable. Try again shortly.', {
     'Retry-After': '1',
   });
+
+/** 401 `step_up_required`: the session must sign in again with `acr` / within `maxAge` (null when either will do). */
+export function stepUpRequired(message: string, acr: string[] | null, maxAge: number | null): HttpError {
+  const error = new HttpError(401, 'step_up_required', message);
+  error.details = { acr, maxAge };
+  return error;
+}

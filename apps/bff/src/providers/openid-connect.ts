@@ -21,12 +21,17 @@ export const openIdConnect: ProviderKind = {
   },
 
   /** The verified ID token's claims, completed by the UserInfo endpoint whose `sub` must match. */
-  async loadUser({ configuration, metadata, claims: mapping, tokens }) {
+  async loadUser({ configuration, metadata, claims: mapping, tokens, dpop }) {
     const idClaims = tokens.claims();
     if (!idClaims) throw new Error('the token response has no ID token');
     let claims: Record<string, unknown> = { ...idClaims };
     if (metadata.userinfo_endpoint) {
-      const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
+      const info = await oidc.fetchUserInfo(
+        configuration,
+        tokens.access_token,
+        idClaims.sub,
+        dpop ? { DPoP: dpop } : undefined,
+      );
       claims = { ...claims, ...info, sub: idClaims.sub };
     }
     // User info wins for what the dashboard shows; the signed ID token wins for what decides access.

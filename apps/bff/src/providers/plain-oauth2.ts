@@ -38,7 +38,7 @@ export const plainOAuth2: ProviderKind = {
   },
 
   /** The user-info API called with the access token, mapped by `claims`. */
-  async loadUser({ configuration, config, claims, tokens }) {
+  async loadUser({ configuration, config, claims, tokens, dpop }) {
     const endpoint = config.userinfoEndpoint;
     if (!endpoint) throw new Error('the provider has no user-info endpoint');
     const response = await oidc.fetchProtectedResource(
@@ -48,6 +48,7 @@ export const plainOAuth2: ProviderKind = {
       'GET',
       undefined,
       new Headers({ accept: 'application/json' }),
+      dpop ? { DPoP: dpop } : undefined,
     );
     if (!response.ok) throw new Error(`the user-info endpoint answered ${response.status}`);
     const body: unknown = await response.json();

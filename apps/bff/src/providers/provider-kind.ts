@@ -33,6 +33,8 @@ export interface UserInfoSource {
   config: ProviderConfig;
   claims: ClaimsMapping;
   tokens: GrantedTokens;
+  /** The session's DPoP proofs, when its tokens are bound to a key. */
+  dpop?: oidc.DPoPHandle | undefined;
 }
 
 /**

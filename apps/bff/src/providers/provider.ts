@@ -7,6 +7,7 @@ import { providerUnavailable } from '../sign-in/sign-in-error.ts';
 import { openIdConnect } from './openid-connect.ts';
 import { plainOAuth2 } from './plain-oauth2.ts';
 import type { GrantedTokens, LoadedUser, ProviderKind } from './provider-kind.ts';
+import { clientAuth } from './client-auth.ts';
 import { verifyCompactSignature } from './id-token-signature.ts';
 import { createProviderFetch } from './provider-fetch.ts';
 
@@ -59,6 +60,16 @@ export class Provider {
     const timeoutSeconds = options.timeoutSeconds ?? 10;
     this.fetch = options.fetch ?? createProviderFetch({ timeoutMs: timeoutSeconds * 1000 }).fetch;
     this.clientTimeoutSeconds = options.fetch ? timeoutSeconds : 0;
+  }
+
+  /**
+   * Whether sign-ins push the authorization request first (RFC 9126): when the operator asks for it, or the
+   * provider's metadata says it accepts no other kind. Read after `getConfiguration()`.
+   */
+  get usesPushedAuthorizationRequests(): boolean {
+    return Boolean(
+      this.config.pushedAuthorizationRequests || this.metadata?.require_pushed_authorization_requests,
+    );
   }
 
   /** The ID token signature algorithm: pinned by configuration, never taken from the provider. */
@@ -150,8 +161,8 @@ export class Provider {
       // that advertises `none` or `HS256` must not talk us into accepting an unsigned or MAC'd ID token.
       id_token_signed_response_alg: this.idTokenAlg,
     };
-    const auth = config.clientSecret ? oidc.ClientSecretBasic(config.clientSecret) : oidc.None();
     try {
+      const auth = await clientAuth(config);
       const configuration = await this.kind.configure({
         config,
         metadata,
@@ -180,9 +191,20 @@ export class Provider {
   }
 
   /** The user behind a token response, as this provider's kind learns it. */
-  loadUser(configuration: oidc.Configuration, tokens: GrantedTokens): Promise<LoadedUser> {
+  loadUser(
+    configuration: oidc.Configuration,
+    tokens: GrantedTokens,
+    dpop?: oidc.DPoPHandle,
+  ): Promise<LoadedUser> {
     const { config, claims } = this;
-    return this.kind.loadUser({ configuration, metadata: this.serverMetadata(), config, claims, tokens });
+    return this.kind.loadUser({
+      configuration,
+      metadata: this.serverMetadata(),
+      config,
+      claims,
+      tokens,
+      dpop,
+    });
   }
 
   /** The RP-initiated logout endpoint, when the provider has one. */

@@ -10,7 +10,7 @@ export function requirementProblem(
   api: Pick<ApiConfig, 'name' | 'require'>,
   session: StoredSession,
 ): string | null {
-  if (!api.require) return null;
+  if (!api.require?.claims) return null;
   const claim = unmetClaim(session.claims ?? {}, api.require.claims);
   return claim === null ? null : `The "${api.name}" API needs a "${claim}" claim this session does not have.`;
 }

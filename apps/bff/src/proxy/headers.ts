@@ -15,6 +15,8 @@ const NOT_FORWARDED = new Set([
   // The browser's credentials for the BFF are not the upstream's business; the token replaces them.
   'cookie',
   'authorization',
+  // Proofs of possession are the BFF's to make, never the browser's to pass on.
+  'dpop',
   'x-csrf',
   'origin',
   'referer',

@@ -7,8 +7,11 @@ import type { AppDeps } from '../deps.ts';
 import { failureCause } from '../logging/failure-cause.ts';
 import { forbidden, HttpError, invalidRequest, notFound } from '../http/errors.ts';
 import type { TokenService } from '../tokens/token-service.ts';
+import { dpopProof } from '../tokens/dpop-key.ts';
 import { requirementProblem } from './api-requirements.ts';
 import { cappedBody } from './capped-body.ts';
+import { dpopKeyOf } from './dpop-binding.ts';
+import { stepUpRequirement } from './step-up-requirement.ts';
 import { requestHeadersForUpstream, responseHeadersForBrowser } from './headers.ts';
 import { upstreamBase, upstreamUrl } from './upstream-url.ts';
 import { injectTraceContext } from '../observability/tracing.ts';
@@ -56,12 +59,23 @@ export function proxy(
     // Before any token is opened or refreshed, and before the upstream hears of the request.
     const problem = requirementProblem(api, session);
     if (problem) throw forbidden(problem);
+    const stepUp = stepUpRequirement(api, session, deps.clock());
+    if (stepUp) throw stepUp;
     const target = upstreamUrl(api.base, rest, ctx.querystring);
     if (!target) throw invalidRequest('This path is not allowed.');
 
     const accessToken = await tokens.accessToken(key, session, api.resource);
     const headers = requestHeadersForUpstream(ctx.req.headers);
-    headers.authorization = `Bearer ${accessToken}`;
+    const dpopKey = deps.providers.get(api.provider)?.config.dpop
+      ? dpopKeyOf(deps.cipher, session)
+      : undefined;
+    if (dpopKey) {
+      // RFC 9449 §7: the token under the DPoP scheme, with a fresh proof for this method and URL.
+      headers.authorization = `DPoP ${accessToken}`;
+      headers.dpop = await dpopProof(dpopKey, ctx.method, target, accessToken);
+    } else {
+      headers.authorization = `Bearer ${accessToken}`;
+    }
     headers['x-forwarded-for'] = ctx.ip;
     const requestId = ctx.response.get('x-request-id');
     if (requestId) headers['x-request-id'] = requestId;

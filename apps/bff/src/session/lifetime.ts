@@ -18,6 +18,8 @@ export function newSession(
     tokens: string;
     accessTokenExpiresAt: number | null;
     claims?: SessionClaims;
+    acr?: string | null;
+    authTime?: number | null;
   },
   now: number,
   policy: LifetimePolicy,

@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import { authorizationUrl } from './authorization-url.ts';
 import { hashBinding } from './binding-hash.ts';
 import { newLoginSecrets, pkceChallengeS256 } from './pkce.ts';
 import { safeReturnTo } from '../security/return-to.ts';
@@ -14,6 +14,12 @@ export interface BeginLoginInput {
   spaOrigin: string;
   /** The path asked for; anything but a same-site relative path falls back to `/`. */
   returnTo: unknown;
+  /** `none`: a silent sign-in, which the provider answers without showing any page (`login_required` if it can't). */
+  prompt?: 'none' | undefined;
+  /** A step-up: the `acr` values and `maxAge` (seconds) the sign-in must prove; OpenID providers only. */
+  stepUp?: { acr: string[] | null; maxAge: number | null } | undefined;
+  /** The browser's current session, which a step-up upgrades instead of making a new one. */
+  current?: { provider: string; sub: string } | null | undefined;
   /** This browser's binding value, asked for only once the provider is known to be reachable. */
   browserBinding: () => string;
 }
@@ -32,9 +38,17 @@ export interface LoginStart {
  */
 export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Promise<LoginStart> {
   const { providers, store, clock, policy } = deps;
-  const provider = input.provider ? providers.get(input.provider) : providers.default;
-  if (!provider)
-    throw new SignInError('invalid_request', `Unknown provider "${input.provider!.slice(0, 64)}".`);
+  const { stepUp, current } = input;
+  // A step-up signs in again with the session's own provider.
+  const name = input.provider ?? (stepUp && current ? current.provider : undefined);
+  const provider = name ? providers.get(name) : providers.default;
+  if (!provider) throw new SignInError('invalid_request', `Unknown provider "${name!.slice(0, 64)}".`);
+  if (stepUp && !provider.kind.issuesIdTokens) {
+    throw new SignInError('invalid_request', `"acr" and "maxAge" need an OpenID provider.`);
+  }
+  if (stepUp && current && current.provider !== provider.name) {
+    throw new SignInError('invalid_request', 'A step-up signs in again with the session’s own provider.');
+  }
   const configuration = await provider.getConfiguration();
 
   const secrets = newLoginSecrets();
@@ -47,6 +61,7 @@ export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Prom
     nonce: provider.kind.issuesIdTokens ? secrets.nonce : null,
     returnTo: `${input.spaOrigin}${safeReturnTo(input.returnTo)}`,
     createdAt: now,
+    ...(stepUp ? { stepUp: { ...stepUp, upgradeOf: current?.sub ?? null } } : {}),
   };
   await store.putTransaction(transactionId, transaction, now + policy.transactionTtlMs);
 
@@ -60,6 +75,10 @@ export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Prom
   };
   if (provider.scopes.length > 0) parameters.scope = provider.scopes.join(' ');
   if (transaction.nonce) parameters.nonce = transaction.nonce;
+  if (input.prompt) parameters.prompt = input.prompt;
+  if (stepUp?.acr) parameters.acr_values = stepUp.acr.join(' ');
+  if (stepUp && stepUp.maxAge !== null) parameters.max_age = String(stepUp.maxAge);
   // offline_access needs prompt=consent at some providers; the dev IdP grants first-party clients silently.
-  return { redirectUrl: oidc.buildAuthorizationUrl(configuration, parameters), transactionId, transaction };
+  const redirectUrl = await authorizationUrl(provider, configuration, parameters, deps.logger);
+  return { redirectUrl, transactionId, transaction };
 }

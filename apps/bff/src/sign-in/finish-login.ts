@@ -5,12 +5,14 @@ import { idTokenIatProblem } from './id-token-freshness.ts';
 import type { GrantedTokens, LoadedUser } from '../providers/provider-kind.ts';
 import { newSession } from '../session/lifetime.ts';
 import type { StoredSession } from '../store/store.ts';
+import { dpopHandle, newDpopKey } from '../tokens/dpop-key.ts';
 import { sealTokens, tokenSetFrom } from '../tokens/sealed-tokens.ts';
 import { decideSignIn, type RefusalReason } from './allow-policy.ts';
 import { pickSessionClaims } from './session-claims.ts';
 import type { SignInDeps } from './sign-in-deps.ts';
 import { SignInError } from './sign-in-error.ts';
 import { subjectHash } from './sign-in-refusals.ts';
+import { authenticationOf, stepUpProblem } from './step-up.ts';
 import { revokeTokens } from './token-revocation.ts';
 
 const WELL_FORMED_STATE = /^[A-Za-z0-9_-]{43}$/;
@@ -23,12 +25,32 @@ export interface FinishLoginInput {
   /** This browser's binding value, or null when it sent none. */
   browserBinding: string | null;
   userAgent: string | null;
+  /** The browser's current session, which a step-up of the same user upgrades instead of replacing. */
+  current?: StoredSession | null;
 }
 
-export type LoginFailureCode = Extract<ErrorCode, 'access_denied' | 'login_failed' | 'provider_unavailable'>;
+export type LoginFailureCode = Extract<
+  ErrorCode,
+  'access_denied' | 'login_failed' | 'login_required' | 'provider_unavailable'
+>;
+
+/** What a provider answers a silent sign-in (`prompt=none`) it cannot complete without showing a page. */
+const NEEDS_INTERACTION = new Set([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
 
 export type LoginOutcome =
-  | { ok: true; provider: string; session: StoredSession; returnTo: URL }
+  | {
+      ok: true;
+      provider: string;
+      session: StoredSession;
+      returnTo: URL;
+      /** The browser's session was stepped up: same user, same provider, its lifetimes kept. */
+      upgraded: boolean;
+    }
   | {
       ok: false;
       provider: string;
@@ -91,21 +113,32 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
   const currentUrl = new URL(policy.redirectUri);
   currentUrl.search = input.query;
   const idTokens = provider.kind.issuesIdTokens;
+  // A provider configured for DPoP binds the session's tokens to a key pair made for this session alone.
+  const dpopKey = provider.config.dpop ? await newDpopKey() : undefined;
+  const dpop = dpopKey ? await dpopHandle(configuration, dpopKey) : undefined;
   let tokens: GrantedTokens;
   try {
-    tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {
-      pkceCodeVerifier: tx.codeVerifier,
-      expectedState: state,
-      ...(idTokens ? { expectedNonce: tx.nonce ?? undefined, idTokenExpected: true } : {}),
-    });
+    tokens = await oidc.authorizationCodeGrant(
+      configuration,
+      currentUrl,
+      {
+        pkceCodeVerifier: tx.codeVerifier,
+        expectedState: state,
+        ...(idTokens ? { expectedNonce: tx.nonce ?? undefined, idTokenExpected: true } : {}),
+      },
+      undefined,
+      dpop ? { DPoP: dpop } : undefined,
+    );
     if (tokens.id_token) await provider.verifyIdTokenSignature(tokens.id_token);
   } catch (error) {
-    const denied = error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied';
-    return fail(
-      denied ? 'access_denied' : 'login_failed',
-      'the authorization response or code exchange was refused',
-      error,
-    );
+    const answer = error instanceof oidc.AuthorizationResponseError ? error.error : null;
+    const code =
+      answer === 'access_denied'
+        ? 'access_denied'
+        : answer && NEEDS_INTERACTION.has(answer)
+          ? 'login_required'
+          : 'login_failed';
+    return fail(code, 'the authorization response or code exchange was refused', error);
   }
 
   if (idTokens) {
@@ -114,11 +147,15 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
       maxAgeSeconds: policy.transactionTtlMs / 1000,
     });
     if (problem) return fail('login_failed', problem);
+    if (tx.stepUp) {
+      const refused = stepUpProblem(tokens.claims() ?? {}, tx.stepUp, deps.providerClock());
+      if (refused) return fail('login_failed', `step-up refused: ${refused}`);
+    }
   }
 
   let loaded: LoadedUser;
   try {
-    loaded = await provider.loadUser(configuration, tokens);
+    loaded = await provider.loadUser(configuration, tokens, dpop);
   } catch (error) {
     return fail('login_failed', 'the user info could not be loaded', error);
   }
@@ -137,20 +174,31 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
     };
   }
 
+  const upgradeOf = tx.stepUp?.upgradeOf;
+  if (upgradeOf && upgradeOf !== loaded.user.sub) {
+    return fail('login_failed', 'step-up refused: another user signed in at the provider');
+  }
+
   const now = clock();
-  const tokenSet = tokenSetFrom(tokens, now);
+  const tokenSet = { ...tokenSetFrom(tokens, now), ...(dpopKey ? { dpopKey } : {}) };
+  const signedIn = {
+    user: loaded.user,
+    sid: loaded.sid,
+    tokens: sealTokens(cipher, tokenSet, provider.name, loaded.user.sub),
+    accessTokenExpiresAt: tokenSet.expiresAt,
+    claims: pickSessionClaims(loaded.claims, provider.config.sessionClaims),
+    ...(idTokens ? authenticationOf(tokens.claims()) : {}),
+  };
+  const { current } = input;
+  if (upgradeOf && current?.provider === provider.name && current.user.sub === upgradeOf) {
+    // The same session, proven again: its creation and lifetimes stay, what the sign-in proved is new.
+    const session: StoredSession = { ...current, ...signedIn, lastSeenAt: now };
+    return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: true };
+  }
   const session = newSession(
-    {
-      provider: provider.name,
-      user: loaded.user,
-      sid: loaded.sid,
-      userAgent: input.userAgent,
-      tokens: sealTokens(cipher, tokenSet, provider.name, loaded.user.sub),
-      accessTokenExpiresAt: tokenSet.expiresAt,
-      claims: pickSessionClaims(loaded.claims, provider.config.sessionClaims),
-    },
+    { provider: provider.name, userAgent: input.userAgent, ...signedIn },
     now,
     policy.session,
   );
-  return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo) };
+  return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: false };
 }

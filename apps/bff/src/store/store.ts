@@ -22,6 +22,10 @@ export interface StoredSession {
   accessTokenExpiresAt: number | null;
   /** The provider's `sessionClaims` the user has (absent in records from before them). Never logged. */
   claims?: SessionClaims;
+  /** The authentication context class (`acr`) of the ID token that made or last stepped up the session. */
+  acr?: string | null;
+  /** When the user last authenticated at the provider (`auth_time`, epoch ms); null when it did not say. */
+  authTime?: number | null;
 }
 
 /** A login in flight, from `/auth/login` to `/auth/callback`. Single-use, short-lived. */
@@ -33,6 +37,18 @@ export interface LoginTransaction {
   nonce: string | null;
   returnTo: string;
   createdAt: number;
+  /** A step-up: what the sign-in must prove, and whose session it upgrades (absent for an ordinary sign-in). */
+  stepUp?: StepUpRequest;
+}
+
+/** `acr` and `maxAge` asked for at `/auth/login`, checked against the ID token at the callback. */
+export interface StepUpRequest {
+  /** Acceptable `acr` values, any one of them; null when any will do. */
+  acr: string[] | null;
+  /** The most seconds since the user last authenticated; null when any time will do. */
+  maxAge: number | null;
+  /** The `sub` of the session being upgraded; null when there was none (a new session is made). */
+  upgradeOf: string | null;
 }
 
 export interface SessionIdleUpdate {

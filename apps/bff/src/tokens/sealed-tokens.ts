@@ -28,5 +28,6 @@ export function tokenSetFrom(
     expiresAt: typeof response.expires_in === 'number' ? now + response.expires_in * 1000 : null,
     obtainedAt: now,
     ...(previous?.resources ? { resources: previous.resources } : {}),
+    ...(previous?.dpopKey ? { dpopKey: previous.dpopKey } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { dpopHandle } from './dpop-key.ts';
 import { refreshSessionClaims } from '../sign-in/session-claims.ts';
 import type { SignInDeps } from '../sign-in/sign-in-deps.ts';
 import { providerUnavailable, sessionEnded, SignInError } from '../sign-in/sign-in-error.ts';
@@ -125,10 +126,13 @@ export class TokenService {
 
     let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
     try {
+      // A DPoP-bound session proves its key again: the new tokens stay bound to it.
+      const dpop = tokens.dpopKey ? { DPoP: await dpopHandle(configuration, tokens.dpopKey) } : undefined;
       response = await oidc.refreshTokenGrant(
         configuration,
         tokens.refreshToken,
         resource ? { resource } : undefined,
+        dpop,
       );
       if (response.id_token) await provider.verifyIdTokenSignature(response.id_token);
       const claims = response.claims();

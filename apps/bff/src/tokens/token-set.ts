@@ -1,3 +1,5 @@
+import type { DpopKey } from './dpop-key.ts';
+
 /** The provider's tokens for one session. Lives only inside the store, sealed; never sent to the browser. */
 export interface TokenSet {
   accessToken: string;
@@ -11,6 +13,8 @@ export interface TokenSet {
   obtainedAt?: number;
   /** Access tokens obtained for one resource each (RFC 8707), keyed by the resource's URL. */
   resources?: Record<string, ResourceToken>;
+  /** The session's DPoP key pair when its provider binds tokens to one (RFC 9449); sealed with the tokens. */
+  dpopKey?: DpopKey;
 }
 
 export interface ResourceToken {

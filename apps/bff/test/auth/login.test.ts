@@ -55,7 +55,10 @@ describe('GET /auth/login', () => {
       code_challenge: 'attacker-challenge',
       code_challenge_method: 'plain',
       client_id: 'evil-client',
-      prompt: 'none',
+      // `prompt=none`, `acr` and `maxAge` are Gatehouse's own parameters (silent sign-in, step-up); the raw
+      // OAuth names never pass.
+      max_age: '0',
+      acr_values: 'urn:evil',
       request_uri: 'https://evil.example/request',
       login_hint: 'victim@example.com',
       foo: 'bar',

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RedisTopology } from '../../src/config/redis-topology.ts';
 import { newSessionIdFor, storeKeyFor } from '../../src/session/keys.ts';
-import { createRedisStore } from '../../src/session/redis-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
 import { sleep, stop, stopAllRedis, until } from '../support/redis-server.ts';
 import { on, restart, startCluster, startSentinelSet } from '../support/redis-topology.ts';

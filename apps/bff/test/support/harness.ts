@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import type { CookieJar as IdpCookieJar } from '@gatehouse/idp';
+import type { ClientRegistration, CookieJar as IdpCookieJar, StartIdpOptions } from '@gatehouse/idp';
 import { firstPartyClient, signInAtIdp, startIdp } from '@gatehouse/idp';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/env.ts';
@@ -59,6 +59,10 @@ export interface HarnessOptions {
   rateLimitRedis?: Redis;
   /** Spans for requests, sign-in, proxy and store calls, into whatever tracer provider the test registered. */
   tracing?: boolean;
+  /** Further clients registered at the harness's own IdP (PAR, private_key_jwt), given the BFF's URL. */
+  idpClients?: (bffUrl: string) => ClientRegistration[];
+  /** Options of the harness's own IdP beyond its clients. */
+  idpOptions?: Pick<StartIdpOptions, 'requirePushedAuthorizationRequests' | 'apiAudience'>;
 }
 
 export interface Harness {
@@ -99,7 +103,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.idp ??
     (await startIdp({
       port: 0,
-      clients: [idpClient(bffUrl)],
+      clients: [idpClient(bffUrl), ...(options.idpClients?.(bffUrl) ?? [])],
+      ...options.idpOptions,
       ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
     }));
 

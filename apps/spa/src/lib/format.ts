@@ -55,6 +55,7 @@ const LOGIN_ERRORS: Record<string, string> = {
   access_denied: 'Access denied: this account is not allowed to sign in here, or sign-in was cancelled.',
   login_expired: 'Your sign-in took too long. Please try again.',
   login_failed: 'Sign-in failed. Please try again.',
+  login_required: 'You are not signed in at the provider. Sign in to continue.',
 };
 
 export function loginErrorMessage(code: string): string {
