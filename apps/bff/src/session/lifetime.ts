@@ -1,4 +1,4 @@
-import type { SessionClaims, SessionInfo, UserInfo } from '@gatehouse/shared';
+import type { SessionInfo } from '@gatehouse/shared';
 import { isoTime } from './iso-time.ts';
 import type { SessionIdleUpdate, StoredSession } from '../store/store.ts';
 
@@ -9,21 +9,13 @@ export interface LifetimePolicy {
   touchIntervalMs: number;
 }
 
-export function newSession(
-  input: {
-    provider: string;
-    user: UserInfo;
-    sid: string | null;
-    userAgent: string | null;
-    tokens: string;
-    accessTokenExpiresAt: number | null;
-    claims?: SessionClaims;
-    acr?: string | null;
-    authTime?: number | null;
-  },
-  now: number,
-  policy: LifetimePolicy,
-): StoredSession {
+/** What a sign-in knows of a new session; its times follow from `now` and the policy. */
+export type NewSessionInput = Omit<
+  StoredSession,
+  'v' | 'createdAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt'
+>;
+
+export function newSession(input: NewSessionInput, now: number, policy: LifetimePolicy): StoredSession {
   const absoluteExpiresAt = now + policy.absoluteTimeoutMs;
   return {
     v: 1,
