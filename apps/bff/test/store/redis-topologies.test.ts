@@ -121,6 +121,13 @@ describe('redis store on a Cluster: one slot per user', () => {
     const topology = c.topology;
     const keyPrefix = `${RUN_PREFIX}slots:`;
     const store = createRedisStore({ topology, clock: Date.now, keyPrefix });
+    // As the BFF's /readyz does before traffic: a loaded machine may take longer than one command timeout to
+    // learn the slot map.
+    await until(
+      () => store.ping(),
+      () => true,
+      10_000,
+    );
     try {
       const users = Array.from({ length: 24 }, (_, i) => `user-${i}`);
       for (const sub of users) {
