@@ -23,6 +23,7 @@ export { createRedisStore } from '../../../apps/bff/src/store/redis-store.ts';
 export {
   isWellFormedSessionId,
   newSessionId,
+  newSessionIdFor,
   newTransactionId,
   storeKeyFor,
 } from '../../../apps/bff/src/session/keys.ts';
@@ -36,3 +37,11 @@ export type { SessionStore, StoredSession } from '../../../apps/bff/src/store/st
 export { createTokenCipher, type TokenCipher } from '../../../apps/bff/src/tokens/token-cipher.ts';
 export type { TokenSet } from '../../../apps/bff/src/tokens/token-set.ts';
 export { sealTokens } from '../../../apps/bff/src/tokens/sealed-tokens.ts';
+// The real Sentinel set and Cluster the BFF's own tests start, for the Redis-topology scenarios.
+export {
+  startCluster,
+  startSentinelSet,
+  type RedisCluster,
+  type SentinelSet,
+} from '../../../apps/bff/test/support/redis-topology.ts';
+export { children as redisChildren, stop as stopRedis } from '../../../apps/bff/test/support/redis-server.ts';

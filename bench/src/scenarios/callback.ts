@@ -1,8 +1,11 @@
 import { NAVIGATION_HEADERS } from '../fixtures/browser.ts';
 import { CALLBACK_CODE_VERIFIER, CLIENT_ID, CLIENT_SECRET, SPA_ORIGIN } from '../fixtures/oidc.ts';
+import type { ChildHandle } from '../runner/child-server.ts';
 import type { RunInfo } from '../runner/paired.ts';
+import type { Answer } from '../runner/probe.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
-import type { SeededTransactions, SeedTransactions } from '../servers/gatehouse.ts';
+import type { FakeOpInfo } from '../servers/fake-op.ts';
+import type { GatehouseInfo, SeededTransactions, SeedTransactions } from '../servers/gatehouse.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
 import { GATEHOUSE_DEPENDENCIES } from './servers.ts';
@@ -49,29 +52,9 @@ export const callbackScenario: Scenario = pairedScenario({
       }).toString(),
       expect: { status: 200 },
     };
-    let runs = 0;
-    const callbacks = async (run: RunInfo): Promise<LoadTarget> => {
-      const prefix = `run${++runs}-`;
-      const width = STATE_LENGTH - prefix.length;
-      const expected = (run.rate ?? 0) * run.durationS;
-      const seed: SeedTransactions = { prefix, width, count: Math.ceil(expected * 1.5) + 50 };
-      const { bindingCookie } = await gatehouse.call<SeededTransactions>('seedTransactions', seed);
-      return {
-        url: gatehouse.url,
-        headers: { ...NAVIGATION_HEADERS, Cookie: bindingCookie },
-        path: {
-          sequence: {
-            before: `/auth/callback?code=${CODE}&state=${prefix}`,
-            width,
-            after: `&iss=${encodeURIComponent(op.info.issuer)}`,
-          },
-        },
-        expect: { status: 302, locationPrefix: `${SPA_ORIGIN}/dashboard` },
-      };
-    };
     return {
       baseline: { label: 'token endpoint', server: alone, target: () => tokenRequest },
-      subject: { label: 'Gatehouse callback', server: gatehouse, target: callbacks },
+      subject: { label: 'Gatehouse callback', server: gatehouse, target: callbackTargets(gatehouse, op) },
     };
   },
   check(role, answer) {
@@ -80,9 +63,7 @@ export const callbackScenario: Scenario = pairedScenario({
         ? null
         : `expected a token response, got ${answer.status} ${answer.body.slice(0, 200)}`;
     }
-    return answer.status === 302 && answer.location === `${SPA_ORIGIN}/dashboard`
-      ? null
-      : `expected a 302 to ${SPA_ORIGIN}/dashboard, got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`;
+    return notSignedIn(answer);
   },
   throughput: false,
   latencyRate: (profile) => profile.callbackRate,
@@ -91,3 +72,40 @@ export const callbackScenario: Scenario = pairedScenario({
     { metric: 'added-p99-ms', budget: { max: 5 } },
   ],
 });
+
+/**
+ * Callbacks to `gatehouse`, each completing a login: before every run, fresh transactions are seeded (enough
+ * for the run at its rate), so no callback finds its state used.
+ */
+export function callbackTargets(
+  gatehouse: ChildHandle<GatehouseInfo>,
+  op: ChildHandle<FakeOpInfo>,
+): (run: RunInfo) => Promise<LoadTarget> {
+  let runs = 0;
+  return async (run) => {
+    const prefix = `run${++runs}-`;
+    const width = STATE_LENGTH - prefix.length;
+    const expected = (run.rate ?? 0) * run.durationS;
+    const seed: SeedTransactions = { prefix, width, count: Math.ceil(expected * 1.5) + 50 };
+    const { bindingCookie } = await gatehouse.call<SeededTransactions>('seedTransactions', seed);
+    return {
+      url: gatehouse.url,
+      headers: { ...NAVIGATION_HEADERS, Cookie: bindingCookie },
+      path: {
+        sequence: {
+          before: `/auth/callback?code=${CODE}&state=${prefix}`,
+          width,
+          after: `&iss=${encodeURIComponent(op.info.issuer)}`,
+        },
+      },
+      expect: { status: 302, locationPrefix: `${SPA_ORIGIN}/dashboard` },
+    };
+  };
+}
+
+/** Why an answer is not a callback's 302 to the SPA (a session created), or null when it is. */
+export function notSignedIn(answer: Answer): string | null {
+  return answer.status === 302 && answer.location === `${SPA_ORIGIN}/dashboard`
+    ? null
+    : `expected a 302 to ${SPA_ORIGIN}/dashboard, got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`;
+}

@@ -8,6 +8,7 @@ import { loginScenario } from './login.ts';
 import { memoryScenario } from './memory.ts';
 import { metricsOverheadScenario } from './metrics-overhead.ts';
 import { proxyScenario } from './proxy.ts';
+import { redisTopologyScenario, waitCostScenario } from './redis-topologies.ts';
 import type { Scenario } from './scenario.ts';
 import { sessionScenario } from './session.ts';
 
@@ -60,12 +61,17 @@ export const SCENARIOS: Scenario[] = [
     baseline: 'raw',
     budgets: { throughput: { min: 0.6 }, 'p99-ratio': { max: 2 } },
   }),
+  redisTopologyScenario({ id: 'session-redis-sentinel', route: 'session', topology: 'sentinel' }),
+  redisTopologyScenario({ id: 'session-redis-cluster', route: 'session', topology: 'cluster' }),
+  waitCostScenario,
   loginScenario({
     id: 'login-redis',
     title: 'GET /auth/login, Redis store',
     subject: 'gatehouse-redis',
     budget: 0.35,
   }),
+  redisTopologyScenario({ id: 'login-redis-sentinel', route: 'login', topology: 'sentinel' }),
+  redisTopologyScenario({ id: 'login-redis-cluster', route: 'login', topology: 'cluster' }),
   koaFloorScenario,
   frameworklessScenario,
   loginScenario({

@@ -1,6 +1,9 @@
 import { NAVIGATION_HEADERS } from '../fixtures/browser.ts';
 import { PROVIDER_NAME } from '../fixtures/oidc.ts';
+import type { ChildHandle } from '../runner/child-server.ts';
+import type { Answer } from '../runner/probe.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
+import type { FakeOpInfo } from '../servers/fake-op.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
 import { GATEHOUSE_DEPENDENCIES, type ServerName } from './servers.ts';
@@ -31,23 +34,14 @@ export function loginScenario(options: {
         servers.get('raw'),
         servers.get(options.subject),
       ]);
-      authorizePrefix = `${op.info.issuer}/authorize?`;
-      const target = (url: string): LoadTarget => ({
-        url,
-        headers: NAVIGATION_HEADERS,
-        path: `/auth/login?provider=${PROVIDER_NAME}&returnTo=%2Fdashboard`,
-        expect: { status: 302, locationPrefix: authorizePrefix },
-      });
+      authorizePrefix = authorizePrefixOf(op);
+      const target = (url: string): LoadTarget => loginTarget(url, authorizePrefix);
       return {
         baseline: { label: 'raw node:http', server: raw, target: () => target(raw.url) },
         subject: { label: options.label ?? 'Gatehouse', server: subject, target: () => target(subject.url) },
       };
     },
-    check(_role, answer) {
-      return answer.status === 302 && answer.location?.startsWith(authorizePrefix)
-        ? null
-        : `expected a 302 to ${authorizePrefix}…, got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`;
-    },
+    check: (_role, answer) => notLoginRedirect(answer, authorizePrefix),
     throughput: true,
     latencyRate: 'half-baseline',
     figures: [
@@ -57,4 +51,24 @@ export function loginScenario(options: {
       { metric: 'added-p50-ms' },
     ],
   });
+}
+
+/** Where every `/auth/login` redirect must point: the local OP's authorization endpoint. */
+export const authorizePrefixOf = (op: ChildHandle<FakeOpInfo>): string => `${op.info.issuer}/authorize?`;
+
+/** `GET /auth/login` as a browser without a login cookie sends it, to the server at `url`. */
+export function loginTarget(url: string, authorizePrefix: string): LoadTarget {
+  return {
+    url,
+    headers: NAVIGATION_HEADERS,
+    path: `/auth/login?provider=${PROVIDER_NAME}&returnTo=%2Fdashboard`,
+    expect: { status: 302, locationPrefix: authorizePrefix },
+  };
+}
+
+/** Why an answer is not a login's 302 to the provider, or null when it is. */
+export function notLoginRedirect(answer: Answer, authorizePrefix: string): string | null {
+  return answer.status === 302 && answer.location?.startsWith(authorizePrefix)
+    ? null
+    : `expected a 302 to ${authorizePrefix}…, got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`;
 }

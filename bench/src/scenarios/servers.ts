@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { authorizationUrl, sessionInfoJson } from '../fixtures/baseline.ts';
 import type { Profile } from '../profile.ts';
 import type { CorePlan } from '../runner/affinity.ts';
@@ -11,6 +12,17 @@ import type { FrameworklessLoginOptions } from '../servers/frameworkless-login.t
 import type { FrameworklessInfo, FrameworklessOptions } from '../servers/frameworkless-session.ts';
 import type { GatehouseInfo, GatehouseOptions } from '../servers/gatehouse.ts';
 import type { RawOptions } from '../servers/raw.ts';
+import {
+  redisChildren,
+  startCluster,
+  startSentinelSet,
+  stopRedis,
+  type RedisCluster,
+  type SentinelSet,
+} from '../gatehouse/bff.ts';
+import { pinProcess } from '../runner/affinity.ts';
+import { freePortBlock } from '../runner/ports.ts';
+import { atExit } from '../runner/processes.ts';
 
 /**
  * Every server a scenario may ask for, and how each is started. What is measured runs on the server core; what
@@ -38,6 +50,21 @@ export interface Servers {
   'gatehouse-memory-metrics': ChildHandle<GatehouseInfo>;
   'gatehouse-file': ChildHandle<GatehouseInfo>;
   'gatehouse-redis': ChildHandle<GatehouseInfo>;
+  /** Private Redis topologies on free ports (client core): master + replica + three sentinels; three masters. */
+  'redis-sentinel': RedisSet<SentinelSet>;
+  'redis-cluster': RedisSet<RedisCluster>;
+  /** The Redis store through the sentinels, with `WAIT` for one replica on session creation (the default)... */
+  'gatehouse-redis-sentinel': ChildHandle<GatehouseInfo>;
+  /** ...and without it (`REDIS_WAIT_REPLICAS=0`): the baseline of the cost of `WAIT`. */
+  'gatehouse-redis-sentinel-no-wait': ChildHandle<GatehouseInfo>;
+  'gatehouse-redis-cluster': ChildHandle<GatehouseInfo>;
+}
+
+/** A running Redis topology and the environment that points the BFF at it. */
+export interface RedisSet<T> {
+  topology: T;
+  env: Record<string, string>;
+  stop(): Promise<void>;
 }
 export type ServerName = keyof Servers;
 
@@ -57,6 +84,37 @@ export interface ServerSettings {
   cpuProfileDir: string | null;
 }
 
+const CLUSTER_BUS_OFFSET = 10_000;
+const SENTINEL_NAME = 'gatehouse-bench';
+
+/**
+ * Starts a Redis topology on a free block of ports, its servers pinned to the client core as the shared Redis
+ * is. Whatever happens, none outlives the run: a failed start stops the servers it had started, and the exit
+ * cleanup kills any left.
+ */
+async function redisSet<T extends { dir: string; stop(): Promise<void> }>(
+  ports: number,
+  busOffset: number | undefined,
+  start: (base: number) => Promise<T>,
+  describe: (topology: T) => { pids: Array<number | undefined>; env: Record<string, string> },
+  core: number | null,
+): Promise<RedisSet<T>> {
+  atExit(() => redisChildren.forEach((child) => child.kill('SIGKILL')));
+  const before = new Set(redisChildren);
+  let topology: T;
+  try {
+    topology = await start(await freePortBlock(ports, busOffset));
+  } catch (error) {
+    const started = [...redisChildren].filter((child) => !before.has(child));
+    await Promise.all(started.map((child) => stopRedis(child, 'SIGKILL')));
+    throw error;
+  }
+  atExit(() => rmSync(topology.dir, { recursive: true, force: true }));
+  const { pids, env } = describe(topology);
+  if (core !== null) for (const pid of pids) if (pid !== undefined) pinProcess(pid, core);
+  return { topology, env, stop: () => topology.stop() };
+}
+
 const entry = (name: string): URL => new URL(`../servers/${name}.ts`, import.meta.url);
 
 export function serverStarters(settings: ServerSettings): (pool: ServerPool<Servers>) => Starters<Servers> {
@@ -72,9 +130,11 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       store: GatehouseOptions['store'],
       logLevel = 'warn',
       metrics = false,
+      redisTopology?: Record<string, string>,
     ): Promise<ChildHandle<GatehouseInfo>> => {
       const [op, upstream] = await Promise.all([pool.get('op'), pool.get('upstream')]);
       const options: GatehouseOptions = {
+        redisTopology,
         store,
         logLevel,
         issuer: op.info.issuer,
@@ -143,6 +203,46 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       'gatehouse-memory-metrics': () => gatehouse('gatehouse-memory-metrics', 'memory', 'warn', true),
       'gatehouse-file': () => gatehouse('gatehouse-file', 'file'),
       'gatehouse-redis': () => gatehouse('gatehouse-redis', 'redis'),
+      'redis-sentinel': () =>
+        redisSet(
+          5,
+          undefined,
+          (base) => startSentinelSet(base, SENTINEL_NAME),
+          (set) => ({
+            pids: [set.master, set.replica, ...set.sentinels].map((n) => n.child.pid),
+            env: { REDIS_SENTINELS: set.env, REDIS_SENTINEL_NAME: SENTINEL_NAME },
+          }),
+          dependency.core,
+        ),
+      'redis-cluster': () =>
+        redisSet(
+          3,
+          CLUSTER_BUS_OFFSET,
+          startCluster,
+          (cluster) => ({
+            pids: cluster.masters.map((n) => n.child.pid),
+            env: { REDIS_CLUSTER_NODES: cluster.env },
+          }),
+          dependency.core,
+        ),
+      'gatehouse-redis-sentinel': async () => {
+        const { env } = await pool.get('redis-sentinel');
+        return gatehouse('gatehouse-redis-sentinel', 'redis', 'warn', false, {
+          ...env,
+          REDIS_WAIT_REPLICAS: '1',
+        });
+      },
+      'gatehouse-redis-sentinel-no-wait': async () => {
+        const { env } = await pool.get('redis-sentinel');
+        return gatehouse('gatehouse-redis-sentinel-no-wait', 'redis', 'warn', false, {
+          ...env,
+          REDIS_WAIT_REPLICAS: '0',
+        });
+      },
+      'gatehouse-redis-cluster': async () => {
+        const { env } = await pool.get('redis-cluster');
+        return gatehouse('gatehouse-redis-cluster', 'redis', 'warn', false, env);
+      },
     };
   };
 }

@@ -1,6 +1,8 @@
 import { SPA_FETCH_HEADERS } from '../fixtures/browser.ts';
 import type { Budget } from '../report/model.ts';
+import type { ChildHandle } from '../runner/child-server.ts';
 import type { MetricName } from '../runner/metrics.ts';
+import type { GatehouseInfo } from '../servers/gatehouse.ts';
 import type { LoadTarget } from '../runner/wrk.ts';
 import { pairedScenario } from './paired-scenario.ts';
 import type { Scenario } from './scenario.ts';
@@ -34,12 +36,7 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
     servers: [...GATEHOUSE_DEPENDENCIES, 'raw', options.subject, options.baseline],
     async sides({ servers }) {
       const gatehouse = await servers.get(options.subject);
-      const subject: LoadTarget = {
-        url: gatehouse.url,
-        headers: SPA_FETCH_HEADERS,
-        path: '/api/session',
-        rotate: sessionCookies(gatehouse),
-      };
+      const subject = sessionTarget(gatehouse);
       if (options.baseline === 'raw') {
         const raw = await servers.get('raw');
         return {
@@ -63,6 +60,16 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
     latencyRate: 'half-baseline',
     figures: figures.map((metric) => ({ metric, budget: options.budgets[metric] })),
   });
+}
+
+/** `GET /api/session` as the SPA sends it, cycling through every session seeded into `gatehouse`. */
+export function sessionTarget(gatehouse: ChildHandle<GatehouseInfo>): LoadTarget {
+  return {
+    url: gatehouse.url,
+    headers: SPA_FETCH_HEADERS,
+    path: '/api/session',
+    rotate: sessionCookies(gatehouse),
+  };
 }
 
 /** Why an answer is not `GET /api/session`'s 200 with a SessionInfo, or null when it is. */

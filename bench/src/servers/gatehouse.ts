@@ -27,7 +27,7 @@ import {
   SCOPES,
   SPA_ORIGIN,
 } from '../fixtures/oidc.ts';
-import { realisticSession, seedSessions } from '../fixtures/sessions.ts';
+import { perUserSessionId, realisticSession, seedSessions } from '../fixtures/sessions.ts';
 import { childOptions, listenOnLoopback, serveParent } from './child.ts';
 
 /**
@@ -44,6 +44,11 @@ export interface GatehouseOptions {
   upstream: string;
   sessions: number;
   redisUrl: string;
+  /**
+   * A Redis beyond one server (`REDIS_SENTINELS`, `REDIS_CLUSTER_NODES`, `REDIS_WAIT_REPLICAS`...), in place of
+   * `redisUrl`.
+   */
+  redisTopology?: Record<string, string>;
   redisKeyPrefix: string;
   /** A private directory for the providers file and the file store. */
   workDir: string;
@@ -109,7 +114,7 @@ const env: Record<string, string> = {
   SPA_ORIGINS: SPA_ORIGIN,
   SESSION_STORE: options.store,
   SESSION_FILE: join(options.workDir, `sessions-${process.pid}.sqlite`),
-  REDIS_URL: options.redisUrl,
+  ...(options.redisTopology ?? { REDIS_URL: options.redisUrl }),
   REDIS_KEY_PREFIX: options.redisKeyPrefix,
   SESSION_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
   LOG_LEVEL: options.logLevel,
@@ -135,14 +140,18 @@ server.on(
   createApp({ config, store, providers, apis: file.apis, cipher, logger, clock, metrics }).callback(),
 );
 
-const sessionIds = await seedSessions(store, options.sessions, (index) =>
-  realisticSession(index, {
-    cipher,
-    policy: config.session,
-    issuer: options.issuer,
-    audience: options.upstream,
-    now: clock(),
-  }),
+const sessionIds = await seedSessions(
+  store,
+  options.sessions,
+  (index) =>
+    realisticSession(index, {
+      cipher,
+      policy: config.session,
+      issuer: options.issuer,
+      audience: options.upstream,
+      now: clock(),
+    }),
+  options.redisTopology?.REDIS_CLUSTER_NODES ? perUserSessionId : undefined,
 );
 
 const binding = randomBytes(32).toString('base64url');
