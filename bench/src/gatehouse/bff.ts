@@ -39,6 +39,7 @@ export type { TokenSet } from '../../../apps/bff/src/tokens/token-set.ts';
 export { sealTokens } from '../../../apps/bff/src/tokens/sealed-tokens.ts';
 // The real Sentinel set and Cluster the BFF's own tests start, for the Redis-topology scenarios.
 export {
+  CLUSTER_BUS_OFFSET,
   startCluster,
   startSentinelSet,
   type RedisCluster,

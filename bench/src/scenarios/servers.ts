@@ -13,6 +13,7 @@ import type { FrameworklessInfo, FrameworklessOptions } from '../servers/framewo
 import type { GatehouseInfo, GatehouseOptions } from '../servers/gatehouse.ts';
 import type { RawOptions } from '../servers/raw.ts';
 import {
+  CLUSTER_BUS_OFFSET,
   redisChildren,
   startCluster,
   startSentinelSet,
@@ -84,7 +85,6 @@ export interface ServerSettings {
   cpuProfileDir: string | null;
 }
 
-const CLUSTER_BUS_OFFSET = 10_000;
 const SENTINEL_NAME = 'gatehouse-bench';
 
 /**

@@ -9,8 +9,15 @@ import type { HostPort, RedisTopology } from '../../src/config/redis-topology.ts
 import { children, sleep, stop, stopAllRedis } from './redis-server.ts';
 
 /**
- * Real Redis topologies for tests, on fixed ports of the caller's range (a Cluster's bus is port + 10000, so
- * spare ports near the top of the range will not do): a Sentinel set (master, replica, three sentinels) and a
+ * A Cluster node's bus port is its port + this. Redis's default (+10000) puts the bus of a node on 24xxx into the
+ * kernel's ephemeral range (32768-60999), where an outgoing connection of a busy test run can hold the port and
+ * the node then fails to start; +1000 keeps every bus port below that range.
+ */
+export const CLUSTER_BUS_OFFSET = 1000;
+
+/**
+ * Real Redis topologies for tests, on fixed ports of the caller's range (a Cluster's bus is port +
+ * CLUSTER_BUS_OFFSET, so the ports just above the range must be free too): a Sentinel set (master, replica, three sentinels) and a
  * Cluster of three masters. Every server runs in a temp dir of its own and is a child of the test process;
  * `stop()` kills them all and removes the dirs.
  */
@@ -234,6 +241,8 @@ export async function startCluster(base: number): Promise<RedisCluster> {
       await startNode(dir, port, [
         '--cluster-enabled',
         'yes',
+        '--cluster-port',
+        String(port + CLUSTER_BUS_OFFSET),
         '--cluster-config-file',
         `nodes-${port}.conf`,
         '--cluster-node-timeout',
