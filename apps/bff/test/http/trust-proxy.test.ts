@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 /**
  * `TRUST_PROXY=true` behind one proxy: the client address is the last `X-Forwarded-For` hop (the one that proxy
@@ -19,16 +19,7 @@ afterAll(async () => {
 async function harness(trustProxy: boolean): Promise<Harness> {
   return startHarness({
     env: { TRUST_PROXY: String(trustProxy), RATE_LIMIT_LOGIN_PER_MINUTE: '2' },
-    apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'dev',
-        methods: ['GET'],
-        timeoutMs: 5000,
-        allowInsecureHttp: true,
-      },
-    ],
+    apis: [echoApi(upstream.url)],
   });
 }
 

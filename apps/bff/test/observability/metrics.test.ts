@@ -5,7 +5,7 @@ import { createMetrics } from '../../src/observability/metrics.ts';
 import { createMetricsServer, listenMetrics } from '../../src/observability/metrics-server.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 let h: Harness;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -20,14 +20,7 @@ beforeAll(async () => {
     metrics,
     accessTokenTtl: 60,
     apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'dev',
-        methods: ['GET'],
-        timeoutMs: 500,
-        allowInsecureHttp: true,
-      },
+      echoApi(upstream.url, { timeoutMs: 500 }),
       {
         name: 'down',
         baseUrl: 'http://127.0.0.1:9/base',

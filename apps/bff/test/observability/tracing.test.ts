@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing, type Tracing } from '../../src/observability/tracing.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 let h: Harness;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -17,16 +17,7 @@ beforeAll(async () => {
   h = await startHarness({
     tracing: true,
     accessTokenTtl: 60,
-    apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'dev',
-        methods: ['GET'],
-        timeoutMs: 2_000,
-        allowInsecureHttp: true,
-      },
-    ],
+    apis: [echoApi(upstream.url, { timeoutMs: 2_000 })],
   });
 });
 afterAll(async () => {

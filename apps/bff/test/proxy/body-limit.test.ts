@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 /** A proxied request body over `MAX_BODY_BYTES` gets 413 `payload_too_large`, and the upstream never sees it. */
 const MAX = 64 * 1024;
@@ -14,16 +14,7 @@ beforeAll(async () => {
   upstream = await startUpstream();
   h = await startHarness({
     env: { MAX_BODY_BYTES: String(MAX) },
-    apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'dev',
-        methods: ['POST'],
-        timeoutMs: 5000,
-        allowInsecureHttp: true,
-      },
-    ],
+    apis: [echoApi(upstream.url, { methods: ['POST'] })],
   });
   await h.signIn(jar);
 });

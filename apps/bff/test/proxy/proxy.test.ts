@@ -4,7 +4,7 @@ import { storeKeyFor } from '../../src/session/keys.ts';
 import { openTokens } from '../../src/tokens/sealed-tokens.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, SPA_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 let h: Harness;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -14,14 +14,7 @@ beforeAll(async () => {
   upstream = await startUpstream();
   h = await startHarness({
     apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'dev',
-        methods: ['GET', 'POST', 'PUT'],
-        timeoutMs: 500,
-        allowInsecureHttp: true,
-      },
+      echoApi(upstream.url, { methods: ['GET', 'POST', 'PUT'], timeoutMs: 500 }),
       {
         name: 'octo-only',
         baseUrl: `${upstream.url}/base`,

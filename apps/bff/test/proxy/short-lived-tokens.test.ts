@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 /**
  * The dev IdP issues 6-second access tokens and rotates refresh tokens, as the provider in issue 11 did. The
@@ -17,16 +17,7 @@ beforeAll(async () => {
   upstream = await startUpstream();
   h = await startHarness({
     accessTokenTtl: TTL_SECONDS,
-    apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'dev',
-        methods: ['GET'],
-        timeoutMs: 5000,
-        allowInsecureHttp: true,
-      },
-    ],
+    apis: [echoApi(upstream.url)],
   });
   h.idp.provider!.on('grant.success', (ctx) => {
     const params = (ctx as { oidc?: { params?: { grant_type?: string } } }).oidc?.params;

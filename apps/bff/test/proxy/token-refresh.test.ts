@@ -10,7 +10,7 @@ import type { RedisStoreOptions } from '../../src/store/redis-store.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
 import { topologiesOn } from '../support/redis-topology.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 /**
  * Access tokens are refreshed shortly before they expire, once per session however many calls arrive
@@ -20,14 +20,7 @@ import { startUpstream } from '../support/upstream.ts';
 const API_AUDIENCE = 'http://localhost:4100'; // the dev IdP's default resource server
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 const apis = (): ApiConfig[] => [
-  {
-    name: 'echo',
-    baseUrl: `${upstream.url}/base`,
-    provider: 'dev',
-    methods: ['GET'],
-    timeoutMs: 5000,
-    allowInsecureHttp: true,
-  },
+  echoApi(upstream.url),
   {
     name: 'notes',
     baseUrl: `${upstream.url}/base`,

@@ -9,7 +9,7 @@ import {
   type Misbehaviour,
 } from '../support/evil-provider.ts';
 import { csrfHeaders, SPA_ORIGIN, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 /**
  * The BFF against a provider that lies, one lie at a time (RFC 9700, OpenID Connect Core §3.1.3.7, the OpenID
@@ -53,16 +53,7 @@ beforeAll(async () => {
       oidc('kidless-multi', ops['kidless-multi']),
       oidc('rotating', ops.rotating),
     ],
-    apis: [
-      {
-        name: 'echo',
-        baseUrl: `${upstream.url}/base`,
-        provider: 'evil',
-        methods: ['GET'],
-        timeoutMs: 5000,
-        allowInsecureHttp: true,
-      },
-    ],
+    apis: [echoApi(upstream.url, { provider: 'evil' })],
   });
 });
 afterEach(() => {

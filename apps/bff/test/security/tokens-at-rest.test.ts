@@ -12,7 +12,7 @@ import { closeSharedAdmin, keysUnder, REDIS_URL, sharedAdmin } from '../store/re
 import type { TestClock } from '../support/clock.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, echoApi } from '../support/upstream.ts';
 
 /**
  * What the persistent stores hold after the product itself wrote to them — a real sign-in at the dev IdP and a
@@ -76,16 +76,7 @@ describe.each([fileCase, redisCase])('tokens at rest', (makeCase) => {
     h = await startHarness({
       store: c.store,
       accessTokenTtl: 60,
-      apis: [
-        {
-          name: 'echo',
-          baseUrl: `${upstream.url}/base`,
-          provider: 'dev',
-          methods: ['GET'],
-          timeoutMs: 5000,
-          allowInsecureHttp: true,
-        },
-      ],
+      apis: [echoApi(upstream.url)],
     });
   });
   afterAll(async () => {

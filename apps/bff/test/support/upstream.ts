@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ApiConfig } from '../../src/config/providers-file.ts';
 
 export interface SeenRequest {
   method: string;
@@ -67,5 +68,18 @@ export async function startUpstream() {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** The `echo` API most proxy tests declare: `<upstream>/base`, GET, the dev provider; what a test needs differs. */
+export function echoApi(upstreamUrl: string, overrides: Partial<ApiConfig> = {}): ApiConfig {
+  return {
+    name: 'echo',
+    baseUrl: `${upstreamUrl}/base`,
+    provider: 'dev',
+    methods: ['GET'],
+    timeoutMs: 5000,
+    allowInsecureHttp: true,
+    ...overrides,
   };
 }
