@@ -1,7 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { startIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultProviders } from '../../src/config/providers-file.ts';
+import { sparePort } from '../support/redis-server.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, idpClient, SPA_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 
@@ -13,16 +13,8 @@ let h: Harness;
 let latePort: number;
 let late: Awaited<ReturnType<typeof startIdp>> | undefined;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  latePort = await closedPort();
+  latePort = await sparePort();
   h = await startHarness({
     providers: (issuer, config) => {
       const dev = defaultProviders({ idpPort: 0, ...config.devClient }).map((p) => ({ ...p, issuer }));

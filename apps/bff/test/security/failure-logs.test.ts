@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { signInAtIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKeyFor } from '../../src/session/keys.ts';
 import { openTokens } from '../../src/tokens/sealed-tokens.ts';
+import { sparePort } from '../support/redis-server.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
 import { startUpstream } from '../support/upstream.ts';
@@ -20,18 +19,9 @@ let upstream: Awaited<ReturnType<typeof startUpstream>>;
 const secrets = new Set<string>();
 const jar = new CookieJar();
 
-/** A loopback port with nothing listening on it: connecting is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   upstream = await startUpstream();
-  const downPort = await closedPort();
+  const downPort = await sparePort();
   h = await startHarness({
     accessTokenTtl: 60,
     apis: [
