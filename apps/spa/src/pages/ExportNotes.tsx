@@ -43,10 +43,8 @@ export function ExportNotes() {
 
   return (
     <section className="export" aria-labelledby="export-heading">
-      <h2 id="export-heading">Export notes</h2>
-      <p className="muted">
-        A protected action: it needs your password confirmed within the last few minutes.
-      </p>
+      <h2 id="export-heading">Protected action</h2>
+      <p className="muted">Exporting your notes needs your password confirmed within the last few minutes.</p>
       <p className="actions">
         <button type="button" onClick={() => void run()} disabled={state.kind === 'busy'}>
           {state.kind === 'busy' ? 'Exporting…' : 'Export notes'}
