@@ -9,6 +9,8 @@ export interface SpaEnv {
   host: string | undefined;
   /** `PUBLIC_BFF_URL`, else `http://localhost:${BFF_PORT}`; no trailing slash. */
   bffUrl: string;
+  /** `SPA_SILENT_SIGN_IN` (`true`/`false`, default false): try a silent sign-in once per tab on load. */
+  silentSignIn: boolean;
 }
 
 export class EnvError extends Error {
@@ -60,5 +62,18 @@ export function readSpaEnv(env: Env = process.env): SpaEnv {
   const host = value(env, 'SPA_HOST');
   const publicBffUrl = value(env, 'PUBLIC_BFF_URL');
   const bffUrl = publicBffUrl ? parseBaseUrl('PUBLIC_BFF_URL', publicBffUrl) : `http://localhost:${bffPort}`;
-  return { port: spaPort, host, bffUrl };
+  return { port: spaPort, host, bffUrl, silentSignIn: flag(env, 'SPA_SILENT_SIGN_IN', false) };
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new EnvError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** The body of `/config.json`: what the SPA reads at start (`src/config.ts`). */
+export function runtimeConfigBody(env: Pick<SpaEnv, 'bffUrl' | 'silentSignIn'>): string {
+  return JSON.stringify({ bffUrl: env.bffUrl, silentSignIn: env.silentSignIn });
 }

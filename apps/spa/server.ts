@@ -8,13 +8,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
-import { EnvError, readSpaEnv } from './env.ts';
+import { EnvError, readSpaEnv, runtimeConfigBody } from './env.ts';
 
 export interface SpaServerOptions {
   /** The Vite build output; must contain `index.html`. */
   distDir: string;
   /** The BFF's public base URL, handed to the SPA in `/config.json` and allowed by the CSP. */
   bffUrl: string;
+  /** Handed to the SPA in `/config.json`: try a silent sign-in once per tab on load (default false). */
+  silentSignIn?: boolean;
 }
 
 export function securityHeaders(bffUrl: string): Record<string, string> {
@@ -40,13 +42,13 @@ export function securityHeaders(bffUrl: string): Record<string, string> {
   };
 }
 
-export function createSpaServer({ distDir, bffUrl }: SpaServerOptions): Server {
+export function createSpaServer({ distDir, bffUrl, silentSignIn = false }: SpaServerOptions): Server {
   const indexFile = path.join(distDir, 'index.html');
   if (!existsSync(indexFile)) {
     throw new Error(`No SPA build at ${distDir}: run \`pnpm --filter @gatehouse/spa build\` first.`);
   }
   const headers = securityHeaders(bffUrl);
-  const configBody = JSON.stringify({ bffUrl });
+  const configBody = runtimeConfigBody({ bffUrl, silentSignIn });
   const assets = sirv(distDir, {
     dev: false,
     etag: true,
@@ -122,7 +124,7 @@ function main(): void {
     console.error(`No SPA build at ${distDir}: run \`pnpm --filter @gatehouse/spa build\` first.`);
     process.exit(1);
   }
-  const server = createSpaServer({ distDir, bffUrl: env.bffUrl });
+  const server = createSpaServer({ distDir, bffUrl: env.bffUrl, silentSignIn: env.silentSignIn });
   server.on('error', (error: NodeJS.ErrnoException) => {
     const hint = error.code === 'EADDRINUSE' ? ` (port in use: set SPA_PORT to another port)` : '';
     console.error(`SPA server failed: ${error.message}${hint}`);

@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vite';
-import { readSpaEnv } from './env.ts';
+import { readSpaEnv, runtimeConfigBody } from './env.ts';
 
 /**
  * `vite dev` / `vite preview` answer `/config.json` from the environment, like `server.ts` does in
@@ -10,10 +10,10 @@ import { readSpaEnv } from './env.ts';
 function runtimeConfig(): Plugin {
   const handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (req.url?.split('?')[0] !== '/config.json') return next();
-    const { bffUrl } = readSpaEnv();
+    const body = runtimeConfigBody(readSpaEnv());
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
-    res.end(JSON.stringify({ bffUrl }));
+    res.end(body);
   };
   return {
     name: 'gatehouse-runtime-config',

@@ -19,6 +19,11 @@ export interface AppDeps {
   cipher: TokenCipher;
   logger: Logger;
   clock: Clock;
+  /**
+   * The clock a provider's times (`iat`, `auth_time`) are judged by; real time when absent. Apart from `clock`
+   * because tests move the session clock ahead while the provider keeps real time.
+   */
+  providerClock?: Clock;
   /** Prometheus metrics (observability/metrics.ts); none recorded when absent (`METRICS_PORT=0`). */
   metrics?: Metrics;
   /** With sessions in Redis: the connection the login rate limit is shared on (security/shared-rate-limit.ts). */

@@ -124,6 +124,32 @@ export function firstPartyClient(options: FirstPartyClientOptions): ClientMetada
   };
 }
 
+/** The client id of `hardenedClient`. */
+export const HARDENED_CLIENT_ID = 'gatehouse-hardened';
+
+/**
+ * A second registration of the BFF that exercises the protocol options together: no secret but `private_key_jwt`
+ * with the BFF's own `/auth/jwks.json` as `jwks_uri`, pushed authorization requests required, DPoP-bound tokens
+ * required. `examples/providers.hardened.json` signs in with it (its key from the environment).
+ */
+export function hardenedClient(
+  options: Omit<FirstPartyClientOptions, 'clientId' | 'clientSecret'>,
+): ClientMetadata {
+  const { client_secret: _none, ...registration } = firstPartyClient({
+    ...options,
+    clientId: HARDENED_CLIENT_ID,
+    clientSecret: 'unused',
+  });
+  return {
+    ...registration,
+    client_name: 'Gatehouse (PAR, private_key_jwt, DPoP)',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks_uri: `${options.publicBffUrl.replace(/\/+$/, '')}/auth/jwks.json`,
+    require_pushed_authorization_requests: true,
+    dpop_bound_access_tokens: true,
+  };
+}
+
 const OAuth2EnvSchema = z.object({
   // `off` disables the GitHub-like provider; 0 picks a free port, as for IDP_PORT.
   OAUTH2_PORT: z

@@ -5,6 +5,8 @@ export {
   ConfigError,
   DEFAULT_API_AUDIENCE,
   firstPartyClient,
+  HARDENED_CLIENT_ID,
+  hardenedClient,
   loadConfig,
   loadOAuth2Config,
   type FirstPartyClientOptions,

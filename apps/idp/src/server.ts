@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import {
   ConfigError,
   firstPartyClient,
+  hardenedClient,
   loadConfig,
   loadOAuth2Config,
   type IdpConfig,
@@ -38,12 +39,14 @@ if (config.usersFile) {
 }
 
 const client = firstPartyClient(config);
+// Unused until a providers file signs in with it (examples/providers.hardened.json): the BFF's keys are fetched then.
+const hardened = hardenedClient(config);
 const service = { name: 'dev IdP', logger };
 const idp = await startedOrExit(
   startIdp({
     port: config.port,
     issuer: config.issuer,
-    clients: [client],
+    clients: [client, hardened],
     users,
     accessTokenTtl: config.accessTokenTtl,
     apiAudience: config.apiAudience,
@@ -65,6 +68,7 @@ logger.info(
     redirectUris: client.redirect_uris,
     postLogoutRedirectUris: client.post_logout_redirect_uris,
     backchannelLogoutUri: client.backchannel_logout_uri,
+    hardenedClient: { clientId: hardened.client_id, jwksUri: hardened.jwks_uri },
     users: users.map((user) => `${user.username} (${user.name})`),
   },
   `dev IdP listening on ${idp.issuer}`,

@@ -1,6 +1,8 @@
 /** Runtime configuration, fetched from the SPA's own origin at start, so one build serves any BFF URL. */
 export interface AppConfig {
   bffUrl: string;
+  /** Try a silent sign-in (`prompt=none`) once per tab when a page loads signed out. */
+  silentSignIn: boolean;
 }
 
 export async function loadConfig(): Promise<AppConfig> {
@@ -10,9 +12,9 @@ export async function loadConfig(): Promise<AppConfig> {
   });
   if (!response.ok) throw new Error(`/config.json answered ${response.status}`);
   const body: unknown = await response.json();
-  const bffUrl = (body as { bffUrl?: unknown } | null)?.bffUrl;
+  const { bffUrl, silentSignIn } = (body ?? {}) as { bffUrl?: unknown; silentSignIn?: unknown };
   if (typeof bffUrl !== 'string') throw new Error('/config.json has no bffUrl');
   const url = new URL(bffUrl); // throws on garbage
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('bffUrl is not http(s)');
-  return { bffUrl: url.href.replace(/\/+$/, '') };
+  return { bffUrl: url.href.replace(/\/+$/, ''), silentSignIn: silentSignIn === true };
 }

@@ -2,7 +2,7 @@ import { createGatehouse, GatehouseProvider } from '@gatehouse/react';
 import { StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
-import { loadConfig } from './config.ts';
+import { loadConfig, type AppConfig } from './config.ts';
 import { browser } from './lib/browser.ts';
 import { createRoutes } from './routes.tsx';
 
@@ -27,15 +27,19 @@ function StartupError() {
 /** Loads `/config.json`, then renders the router into `container`. */
 export async function start(container: HTMLElement): Promise<Root> {
   const root = createRoot(container);
-  let bffUrl: string;
+  let config: AppConfig;
   try {
-    ({ bffUrl } = await loadConfig());
+    config = await loadConfig();
   } catch (error) {
     console.error('Gatehouse: could not load /config.json', error);
     root.render(<StartupError />);
     return root;
   }
-  const gatehouse = createGatehouse({ bffUrl, navigate: (url) => browser.assign(url) });
+  const gatehouse = createGatehouse({
+    bffUrl: config.bffUrl,
+    silentSignIn: config.silentSignIn,
+    navigate: (url) => browser.assign(url),
+  });
   const router = createBrowserRouter(createRoutes(gatehouse));
   root.render(
     <StrictMode>

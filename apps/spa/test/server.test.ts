@@ -56,7 +56,7 @@ describe('server.ts over real HTTP', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ bffUrl: 'http://bff.example:4567' });
+    expect(await response.json()).toEqual({ bffUrl: 'http://bff.example:4567', silentSignIn: false });
     expectSecurityHeaders(response);
   });
 
@@ -99,7 +99,12 @@ describe('server.ts over real HTTP', () => {
 
 describe('environment', () => {
   it('has working defaults and follows BFF_PORT / PUBLIC_BFF_URL', () => {
-    expect(readSpaEnv({})).toEqual({ port: 5173, host: undefined, bffUrl: 'http://localhost:3000' });
+    expect(readSpaEnv({})).toEqual({
+      port: 5173,
+      host: undefined,
+      bffUrl: 'http://localhost:3000',
+      silentSignIn: false,
+    });
     expect(readSpaEnv({ BFF_PORT: '3100', SPA_PORT: '0' })).toMatchObject({
       port: 0,
       bffUrl: 'http://localhost:3100',
@@ -108,7 +113,10 @@ describe('environment', () => {
       port: 5173,
       host: '127.0.0.1',
       bffUrl: 'https://bff.example.com',
+      silentSignIn: false,
     });
+    expect(readSpaEnv({ SPA_SILENT_SIGN_IN: 'true' }).silentSignIn).toBe(true);
+    expect(readSpaEnv({ SPA_SILENT_SIGN_IN: '0' }).silentSignIn).toBe(false);
   });
 
   it.each([
@@ -118,6 +126,7 @@ describe('environment', () => {
     ['PUBLIC_BFF_URL', 'localhost:3000'],
     ['PUBLIC_BFF_URL', 'ftp://bff.example'],
     ['PUBLIC_BFF_URL', 'http://bff.example/?x=1'],
+    ['SPA_SILENT_SIGN_IN', 'yes'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => readSpaEnv({ [name]: value })).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
   });
@@ -152,7 +161,13 @@ describe('the real build', () => {
   it('runs as a process, serves the app and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
       cwd: appDir,
-      env: { ...process.env, SPA_PORT: '0', SPA_HOST: '127.0.0.1', PUBLIC_BFF_URL: 'http://127.0.0.1:3999' },
+      env: {
+        ...process.env,
+        SPA_PORT: '0',
+        SPA_HOST: '127.0.0.1',
+        PUBLIC_BFF_URL: 'http://127.0.0.1:3999',
+        SPA_SILENT_SIGN_IN: 'true',
+      },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -170,7 +185,7 @@ describe('the real build', () => {
         });
       });
       const config = await fetch(`http://127.0.0.1:${port}/config.json`);
-      expect(await config.json()).toEqual({ bffUrl: 'http://127.0.0.1:3999' });
+      expect(await config.json()).toEqual({ bffUrl: 'http://127.0.0.1:3999', silentSignIn: true });
       const page = await fetch(`http://127.0.0.1:${port}/dashboard`);
       expect(await page.text()).toContain('<div id="root">');
       expect(page.headers.get('content-security-policy')).toContain(

@@ -1,11 +1,12 @@
 import type { ProviderSummary, SessionInfo, SessionSummary } from '@gatehouse/shared';
-import { GatehouseError, isUnauthenticated, UnauthenticatedError } from './errors.ts';
+import { GatehouseError, isUnauthenticated, StepUpRequiredError, UnauthenticatedError } from './errors.ts';
 import {
   isErrorBody,
   isLogoutResponse,
   isProviderSummary,
   isSessionInfo,
   isSessionSummary,
+  isStepUpBody,
   listOf,
   type Guard,
 } from './guards.ts';
@@ -18,6 +19,18 @@ export interface GatehouseClientOptions {
   bffUrl: string;
   /** Gives up on a request after this long (default 15 s). */
   timeoutMs?: number;
+}
+
+/** What a sign-in must prove: any of the `acr` values, an authentication at most `maxAge` seconds old. */
+export interface StepUpRequirement {
+  acr?: readonly string[] | string | null;
+  maxAge?: number | null;
+}
+
+/** Extra parameters of `GET /auth/login`. */
+export interface LoginOptions extends StepUpRequirement {
+  /** `none`: a silent sign-in; the provider shows no page and answers `login_required` when it cannot. */
+  prompt?: 'none';
 }
 
 export interface ProxyRequest {
@@ -42,8 +55,11 @@ export interface GatehouseClient {
   getProviders(): Promise<ProviderSummary[]>;
   /** Ends the session at the BFF; answers where the browser should go next (the provider's end-session page). */
   logout(): Promise<string>;
-  /** Where a full-page navigation starts the login; never fetched. */
-  loginUrl(provider: string | undefined, returnTo: string): string;
+  /**
+   * Where a full-page navigation starts the login; never fetched. With `acr`/`maxAge` it is a step-up (the BFF
+   * upgrades the current session), with `prompt: 'none'` a silent sign-in.
+   */
+  loginUrl(provider: string | undefined, returnTo: string, options?: LoginOptions): string;
   /** `GET /api/session/events`, for an `EventSource` with credentials. */
   readonly eventsUrl: string;
   listSessions(): Promise<SessionSummary[]>;
@@ -51,7 +67,8 @@ export interface GatehouseClient {
   revokeAllSessions(): Promise<void>;
   /**
    * `/api/proxy/<api>/<path>`: the answer when it is a success; a `GatehouseError` with the contract's code
-   * otherwise (an API's own 401 is a `GatehouseError`, only the BFF's `unauthenticated` an `UnauthenticatedError`).
+   * otherwise (an API's own 401 is a `GatehouseError`, only the BFF's `unauthenticated` an `UnauthenticatedError`,
+   * and 401 `step_up_required` a `StepUpRequiredError` carrying the `acr`/`maxAge` to pass to `stepUp`).
    */
   proxyFetch(api: string, path: string, request?: ProxyRequest): Promise<Response>;
   /** `proxyFetch` and its JSON body, refused as `invalid_response` unless `guard` accepts it. */
@@ -131,7 +148,10 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
       );
     }
     if (response.ok) return response;
-    const { error, message } = await errorBody(response);
+    const { error, message, body } = await errorBody(response);
+    if (response.status === 401 && isStepUpBody(body)) {
+      throw new StepUpRequiredError(message, body.acr, body.maxAge);
+    }
     if (response.status === 401 && (!opts.proxied || error === 'unauthenticated')) {
       for (const listener of [...signedOutListeners]) listener();
       throw new UnauthenticatedError(message);
@@ -195,10 +215,14 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
       }
     },
 
-    loginUrl(provider, returnTo) {
+    loginUrl(provider, returnTo, { acr, maxAge, prompt } = {}) {
       const query = new URLSearchParams();
       if (provider) query.set('provider', provider);
       query.set('returnTo', safeReturnTo(returnTo));
+      const acrValues = typeof acr === 'string' ? acr : acr?.join(' ');
+      if (acrValues) query.set('acr', acrValues);
+      if (typeof maxAge === 'number') query.set('maxAge', String(Math.max(0, Math.floor(maxAge))));
+      if (prompt) query.set('prompt', prompt);
       return `${base}/auth/login?${query.toString()}`;
     },
 
@@ -225,10 +249,11 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
   };
 }
 
-async function errorBody(response: Response): Promise<{ error: string; message: string }> {
+async function errorBody(response: Response): Promise<{ error: string; message: string; body: unknown }> {
   const data: unknown = await response.json().catch(() => undefined);
-  if (isErrorBody(data)) return data;
+  if (isErrorBody(data)) return { error: data.error, message: data.message, body: data };
   return {
+    body: data,
     error: response.status === 401 ? 'unauthenticated' : `http_${response.status}`,
     message:
       FALLBACK_MESSAGES[response.status] ??

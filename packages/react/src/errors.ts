@@ -4,6 +4,7 @@
  */
 export type GatehouseErrorCode =
   | 'unauthenticated'
+  | 'step_up_required'
   | 'csrf'
   | 'forbidden'
   | 'not_found'
@@ -43,4 +44,25 @@ export class UnauthenticatedError extends GatehouseError {
 
 export function isUnauthenticated(error: unknown): error is UnauthenticatedError {
   return error instanceof UnauthenticatedError;
+}
+
+/**
+ * 401 `step_up_required`: an API behind the proxy needs a stronger (`acr`) or more recent (`maxAge`, seconds)
+ * sign-in than this session has. The session is still live; `stepUp(error)` signs in again to meet it.
+ */
+export class StepUpRequiredError extends GatehouseError {
+  override readonly name = 'StepUpRequiredError';
+  constructor(
+    message: string,
+    /** Any of these authentication contexts will do; null when only recency is asked for. */
+    readonly acr: string[] | null,
+    /** The sign-in must be at most this many seconds old; null when only `acr` is asked for. */
+    readonly maxAge: number | null,
+  ) {
+    super(401, 'step_up_required', message);
+  }
+}
+
+export function isStepUpRequired(error: unknown): error is StepUpRequiredError {
+  return error instanceof StepUpRequiredError;
 }

@@ -59,7 +59,7 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     session,
     providers,
     async requireSession(request, { provider } = {}) {
-      const current = await session.load();
+      const current = await session.load({ protectedRoute: true });
       if (current) {
         loginSucceeded();
         return { session: current };

@@ -70,6 +70,20 @@ export function isErrorBody(value: unknown): value is ErrorBody {
   return isObject(value) && isText(value.error) && typeof value.message === 'string';
 }
 
+/** The body of 401 `step_up_required`: what the sign-in must prove (both fields present, either may be null). */
+export function isStepUpBody(
+  value: unknown,
+): value is ErrorBody & { acr: string[] | null; maxAge: number | null } {
+  return (
+    isErrorBody(value) &&
+    value.error === 'step_up_required' &&
+    'acr' in value &&
+    (value.acr === null || (Array.isArray(value.acr) && value.acr.length > 0 && value.acr.every(isText))) &&
+    'maxAge' in value &&
+    (value.maxAge === null || (Number.isInteger(value.maxAge) && (value.maxAge as number) >= 0))
+  );
+}
+
 export function isLogoutResponse(value: unknown): value is { redirectTo: string } {
   return isObject(value) && isText(value.redirectTo);
 }

@@ -1,6 +1,13 @@
 export { createGatehouseClient, CSRF_HEADER, safeReturnTo } from './client.ts';
-export type { GatehouseClient, GatehouseClientOptions, ProxyRequest } from './client.ts';
+export type {
+  GatehouseClient,
+  GatehouseClientOptions,
+  LoginOptions,
+  ProxyRequest,
+  StepUpRequirement,
+} from './client.ts';
 export { GatehouseError, UnauthenticatedError, isUnauthenticated } from './errors.ts';
+export { StepUpRequiredError, isStepUpRequired } from './errors.ts';
 export type { GatehouseErrorCode } from './errors.ts';
 export { listOf, type Guard } from './guards.ts';
 export { expiryPlan, WARNING_LEAD_MS, type ExpiryWarning } from './expiry.ts';

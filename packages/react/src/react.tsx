@@ -9,7 +9,7 @@ import {
   type ReactNode,
 } from 'react';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './gatehouse.ts';
-import type { SessionState } from './session-store.ts';
+import type { SessionState, SessionStore } from './session-store.ts';
 
 const GatehouseContext = createContext<Gatehouse | null>(null);
 
@@ -35,6 +35,8 @@ export interface UseSession extends SessionState {
   /** Reads the session again (counts as activity). */
   refresh(): Promise<SessionInfo | null>;
   signIn(provider?: string, options?: { returnTo?: string }): void;
+  /** Signs in again to meet a `StepUpRequiredError` (or `{acr, maxAge}`); see `SessionStore.stepUp`. */
+  stepUp: SessionStore['stepUp'];
   signOut(): Promise<void>;
   /** Slides the idle expiry now ("Stay signed in"). */
   staySignedIn(): Promise<void>;
@@ -49,6 +51,7 @@ export function useSession(): UseSession {
       ...state,
       refresh: session.refresh,
       signIn: session.signIn,
+      stepUp: session.stepUp,
       signOut: session.signOut,
       staySignedIn: session.staySignedIn,
     }),

@@ -1,8 +1,9 @@
 import type { SessionEndReason, SessionInfo } from '@gatehouse/shared';
-import type { GatehouseClient } from './client.ts';
+import type { GatehouseClient, StepUpRequirement } from './client.ts';
 import { GatehouseError } from './errors.ts';
 import { expiryPlan, type ExpiryWarning } from './expiry.ts';
 import { openLiveEvents, type LiveEvents, type LiveEventsOptions } from './live-events.ts';
+import { claimSilentAttempt, quietLoginRequired } from './silent-sign-in.ts';
 import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel.ts';
 
 export type SessionStatus = 'loading' | 'authenticated' | 'unauthenticated';
@@ -29,6 +30,13 @@ export interface SessionStoreOptions {
   tabSync?: boolean | string;
   /** Leaves the page (to the login, to the provider's sign-out). Default: `location.assign`. */
   navigate?: (url: string) => void;
+  /**
+   * Opt-in: when the page loads signed out, try a silent sign-in (`prompt=none`) once per browser tab, coming
+   * back to the same page — signed in if the provider still has a session, else quietly signed out (the
+   * `?error=login_required` it brings is removed from the address). Protected routes skip it: their full login
+   * passes without a page anyway when the provider has a session. `provider` defaults to the BFF's first.
+   */
+  silentSignIn?: boolean | { provider?: string };
 }
 
 /**
@@ -40,8 +48,12 @@ export interface SessionStoreOptions {
 export interface SessionStore {
   getSnapshot(): SessionState;
   subscribe(listener: () => void): () => void;
-  /** The session, read once per page: later calls share the first answer until something changes it. */
-  load(): Promise<SessionInfo | null>;
+  /**
+   * The session, read once per page: later calls share the first answer until something changes it.
+   * `protectedRoute`: the caller sends a signed-out visitor through the full login itself, so no silent sign-in
+   * is tried on this page load.
+   */
+  load(options?: { protectedRoute?: boolean }): Promise<SessionInfo | null>;
   /** Reads the session again now (counts as activity). */
   refresh(): Promise<SessionInfo | null>;
   /** Slides the idle expiry at once and tells the other tabs. */
@@ -50,6 +62,12 @@ export interface SessionStore {
   signOut(): Promise<void>;
   /** A full-page trip through the login that comes back to `returnTo` (default: the current path). */
   signIn(provider?: string, options?: { returnTo?: string }): void;
+  /**
+   * A step-up: signs in again with the session's provider to meet `requirement` — a `StepUpRequiredError`, the
+   * 401 `step_up_required` body, or `{acr, maxAge}` — and comes back to `returnTo` (default: the current path),
+   * with the same session upgraded.
+   */
+  stepUp(requirement: StepUpRequirement, options?: { returnTo?: string }): void;
   /** The page learnt that its session is gone (a 401 somewhere). */
   signedOut(reason?: SessionEndReason | null): void;
   /** Starts watching (events, focus, tabs, expiry timers); answers the function that stops. */
@@ -77,6 +95,11 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
         ? options.tabSync
         : 'gatehouse-session';
   const liveOptions = options.live === false ? null : options.live === true ? {} : (options.live ?? {});
+  const silent = options.silentSignIn ? (options.silentSignIn === true ? {} : options.silentSignIn) : null;
+  // Before any router reads the address: the answer to this tab's own silent attempt is no error to show.
+  if (silent) quietLoginRequired();
+  /** A protected route asked on this page load, or the first read is done: no silent attempt any more. */
+  let silentSettled = !silent;
 
   let state = INITIAL;
   const listeners = new Set<() => void>();
@@ -174,12 +197,15 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
     const before = state.session;
     const request = client.getSession({ slide }).then(
       (session) => {
+        if (!session && trySilentSignIn()) return null; // leaving the page: still `loading`
+        silentSettled = true; // only the page's first read may lead to a silent attempt
         if (session) apply(session, 'read');
         // Gone after its end time: it expired; gone before it, the page cannot tell why.
         else signedOut(before && Date.now() >= expiryPlan(before).endsAt ? 'expired' : null);
         return session;
       },
       (error: unknown) => {
+        silentSettled = true;
         if (pending === request) pending = undefined; // a failure is retried on the next load
         if (state.status === 'loading') {
           set({
@@ -191,6 +217,19 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
       },
     );
     return request;
+  }
+
+  /** On the page's first read without a session, once per tab: off to `prompt=none`, back to this page. */
+  function trySilentSignIn(): boolean {
+    if (silentSettled) return false;
+    silentSettled = true;
+    if (!claimSilentAttempt()) return false;
+    navigate(client.loginUrl(silent?.provider, here(), { prompt: 'none' }));
+    return true;
+  }
+
+  function here(): string {
+    return `${window.location.pathname}${window.location.search}`;
   }
 
   /** A read that is not the user's activity, at most once per `minInterval`; failures keep what is shown. */
@@ -208,7 +247,10 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
     }
   }
 
-  client.onSignedOut(() => signedOut(null));
+  // Until the first read settles, it decides: signed out, or still `loading` while a silent attempt leaves.
+  client.onSignedOut(() => {
+    if (silentSettled) signedOut(null);
+  });
 
   const onWake = () => {
     if (document.visibilityState !== 'hidden') backgroundRead();
@@ -222,7 +264,8 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
       return () => listeners.delete(listener);
     },
 
-    load() {
+    load({ protectedRoute = false } = {}) {
+      if (protectedRoute) silentSettled = true;
       pending ??= read(true);
       return pending;
     },
@@ -246,8 +289,15 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
     },
 
     signIn(provider, { returnTo } = {}) {
-      const here = `${window.location.pathname}${window.location.search}`;
-      navigate(client.loginUrl(provider, returnTo ?? here));
+      navigate(client.loginUrl(provider, returnTo ?? here()));
+    },
+
+    stepUp(requirement, { returnTo } = {}) {
+      const { acr = null, maxAge = null } = requirement;
+      if ((acr === null || acr.length === 0) && maxAge === null) {
+        throw new TypeError('stepUp() needs an "acr" or a "maxAge" to ask for');
+      }
+      navigate(client.loginUrl(undefined, returnTo ?? here(), { acr, maxAge }));
     },
 
     signedOut,

@@ -374,9 +374,23 @@ export function defaultProvidersFile(options: {
         resource: notes,
         allowInsecureHttp: true,
       },
+      {
+        // The same API for the dashboard's protected action: a password confirmed within five minutes.
+        name: 'notes-export',
+        baseUrl: notes,
+        provider: 'dev',
+        methods: ['GET'],
+        timeoutMs: 10_000,
+        resource: notes,
+        allowInsecureHttp: true,
+        require: { acr: [DEV_IDP_PASSWORD_AGAIN], maxAge: 300 },
+      },
     ],
   };
 }
+
+/** The dev IdP's second authentication level: it asks for the password again (`apps/idp/src/acr.ts`). */
+export const DEV_IDP_PASSWORD_AGAIN = 'urn:gatehouse:acr:password-again';
 
 /** The embedded dev IdP alone. */
 export function defaultProviders(options: {

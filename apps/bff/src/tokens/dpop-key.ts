@@ -36,12 +36,16 @@ export async function dpopHandle(configuration: oidc.Configuration, key: DpopKey
   return oidc.getDPoPHandle(configuration, await keyPair(key));
 }
 
-/** A proof for one request to a resource server: its method and URL (no query or fragment), and the token's hash. */
+/**
+ * A proof for one request to a resource server: its method and URL (no query or fragment), and the token's hash;
+ * with `nonce` when the server asked for one (RFC 9449 §9; the proxy does not, see decision 025).
+ */
 export async function dpopProof(
   key: DpopKey,
   method: string,
   url: URL,
   accessToken: string,
+  nonce?: string,
 ): Promise<string> {
   const htu = `${url.origin}${url.pathname}`;
   const { privateKey } = await keyPair(key);
@@ -50,6 +54,7 @@ export async function dpopProof(
     htu,
     ath: createHash('sha256').update(accessToken).digest('base64url'),
     jti: randomBytes(16).toString('base64url'),
+    ...(nonce === undefined ? {} : { nonce }),
   })
     .setProtectedHeader({ typ: 'dpop+jwt', alg: ALG, jwk: key.publicJwk })
     .setIssuedAt()

@@ -9,7 +9,10 @@ describe('the sample providers files in examples/', () => {
   it('providers.dev.json registers the dev IdP, the GitHub-like provider and the notes API', () => {
     const file = parseProvidersFile(example('providers.dev.json'), {});
     expect(file.providers.map((p) => p.name)).toEqual(['dev', 'octo']);
-    expect(file.apis.map((a) => [a.name, a.provider])).toEqual([['notes', 'dev']]);
+    expect(file.apis.map((a) => [a.name, a.provider, a.require])).toEqual([
+      ['notes', 'dev', undefined],
+      ['notes-export', 'dev', { acr: ['urn:gatehouse:acr:password-again'], maxAge: 300 }],
+    ]);
   });
 
   it('providers.google-github.json is valid once its secrets are in the environment', () => {

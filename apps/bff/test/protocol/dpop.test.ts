@@ -188,4 +188,80 @@ describe('DPoP (RFC 9449) with the dev IdP and the notes API', () => {
       expect(await forOther.json()).toMatchObject({ message: 'The DPoP proof is for another access token.' });
     });
   });
+
+  describe('the dev IdP refuses, at its UserInfo endpoint', () => {
+    let token: string;
+    let key: DpopKey;
+    let userinfo: URL;
+    let nonce: string;
+    /** Why the IdP refused (its answer says only `invalid_token`; the reason is in its event). */
+    const reasons: string[] = [];
+
+    /** A proof with the IdP's nonce, which it requires in every proof. */
+    const proof = (method: string, url: URL, accessToken: string) =>
+      dpopProof(key, method, url, accessToken, nonce);
+    const call = (headers: Record<string, string>) => fetch(userinfo, { headers });
+    /** `<status> <error>: <the IdP's reason>` of a refused call. */
+    async function refused(headers: Record<string, string>): Promise<string> {
+      const before = reasons.length;
+      const response = await call(headers);
+      const { error } = (await response.json()) as { error?: string };
+      return `${response.status} ${error}: ${reasons.slice(before).join(' | ')}`;
+    }
+
+    beforeAll(async () => {
+      h.idp.provider!.on('userinfo.error', (...args: unknown[]) => {
+        const error = args[1] as { error_detail?: string; error_description?: string };
+        reasons.push(error.error_detail ?? error.error_description ?? '');
+      });
+      const tokens = await tokensOf(await signedIn());
+      token = tokens.accessToken;
+      key = tokens.dpopKey!;
+      const discovery = (await (await fetch(`${h.idp.issuer}/.well-known/openid-configuration`)).json()) as {
+        userinfo_endpoint: string;
+      };
+      userinfo = new URL(discovery.userinfo_endpoint);
+      // The IdP hands out its nonce on a proof without one.
+      const first = await call({
+        authorization: `DPoP ${token}`,
+        dpop: await dpopProof(key, 'GET', userinfo, token),
+      });
+      expect(first.status).toBe(401);
+      nonce = first.headers.get('dpop-nonce')!;
+      expect(nonce).toBeTruthy();
+    });
+
+    it('the session’s access token without its proof, or as a Bearer token (the control: with one, 200)', async () => {
+      const ok = await call({ authorization: `DPoP ${token}`, dpop: await proof('GET', userinfo, token) });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ sub: 'alice' });
+      expect(await refused({ authorization: `DPoP ${token}` })).toBe(
+        '400 invalid_request: `DPoP` header not provided',
+      );
+      expect(await refused({ authorization: `Bearer ${token}` })).toBe(
+        '401 invalid_token: failed jkt verification',
+      );
+    });
+
+    it('a replayed proof', async () => {
+      const once = await proof('GET', userinfo, token);
+      expect((await call({ authorization: `DPoP ${token}`, dpop: once })).status).toBe(200);
+      expect(await refused({ authorization: `DPoP ${token}`, dpop: once })).toBe(
+        '401 invalid_token: DPoP proof JWT Replay detected',
+      );
+    });
+
+    it('a proof for another URL or method, or for another token', async () => {
+      const tokenEndpoint = new URL('/token', userinfo);
+      expect(
+        await refused({ authorization: `DPoP ${token}`, dpop: await proof('GET', tokenEndpoint, token) }),
+      ).toBe('401 invalid_dpop_proof: DPoP proof htu mismatch');
+      expect(
+        await refused({ authorization: `DPoP ${token}`, dpop: await proof('POST', userinfo, token) }),
+      ).toBe('401 invalid_dpop_proof: DPoP proof htm mismatch');
+      expect(
+        await refused({ authorization: `DPoP ${token}`, dpop: await proof('GET', userinfo, `${token}x`) }),
+      ).toBe('401 invalid_dpop_proof: DPoP proof ath mismatch');
+    });
+  });
 });

@@ -3,12 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ACR, CookieJar as IdpCookieJar, signInAtIdp } from '@gatehouse/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInDeps } from '../../src/auth/sign-in-deps.ts';
 import { parseProvidersFile } from '../../src/config/providers-file.ts';
-import { beginLogin } from '../../src/sign-in/begin-login.ts';
-import { finishLogin } from '../../src/sign-in/finish-login.ts';
 import { storeKeyFor } from '../../src/session/keys.ts';
-import type { StoredSession } from '../../src/store/store.ts';
 import { CookieJar } from '../support/cookie-jar.ts';
 import { csrfHeaders, SPA_ORIGIN, sessionCookieOf, startHarness, type Harness } from '../support/harness.ts';
 
@@ -16,6 +12,8 @@ let h: Harness;
 let upstream: Server;
 let upstreamCalls = 0;
 const MAX_AGE = 2;
+/** How far ahead of real time the BFF reads the provider's clock: a provider that answers with an old `auth_time`. */
+let providerSkewMs = 0;
 
 beforeAll(async () => {
   upstream = createServer((_req, res) => {
@@ -32,6 +30,7 @@ beforeAll(async () => {
     allowInsecureHttp: true,
   };
   h = await startHarness({
+    providerClock: () => Date.now() + providerSkewMs,
     apis: [
       { ...api, name: 'vault', require: { acr: [ACR.PASSWORD_AGAIN] } },
       { ...api, name: 'recent', require: { maxAge: MAX_AGE } },
@@ -80,51 +79,6 @@ async function stepUp(
 const session = (browser: Browser) => h.request('/api/session', { jar: browser.jar, headers: csrfHeaders });
 const proxied = (browser: Browser, api: string) =>
   h.request(`/api/proxy/${api}/x`, { jar: browser.jar, headers: csrfHeaders });
-/**
- * A step-up through the sign-in core itself, for what the HTTP flow cannot show: a provider clock of our
- * choosing, or a provider session of another user.
- */
-async function coreStepUp(
-  current: StoredSession,
-  request: { acr: string[] | null; maxAge: number | null },
-  options: {
-    idpJar: IdpCookieJar;
-    user?: string;
-    password?: string;
-    providerClock?: () => number;
-    alter?: (url: URL) => void;
-  },
-) {
-  const core = {
-    ...signInDeps(h.deps),
-    ...(options.providerClock ? { providerClock: options.providerClock } : {}),
-  };
-  const binding = 'b'.repeat(43);
-  const start = await beginLogin(core, {
-    provider: undefined,
-    spaOrigin: SPA_ORIGIN,
-    returnTo: '/',
-    browserBinding: () => binding,
-    stepUp: request,
-    current: { provider: current.provider, sub: current.user.sub },
-  });
-  options.alter?.(start.redirectUrl);
-  const { redirectUrl } = await signInAtIdp(
-    start.redirectUrl.href,
-    options.user ?? 'alice',
-    options.password ?? 'wonderland',
-    options.idpJar,
-  );
-  const back = new URL(redirectUrl);
-  return finishLogin(core, {
-    state: back.searchParams.get('state'),
-    query: back.search.slice(1),
-    browserBinding: binding,
-    userAgent: null,
-    current,
-  });
-}
-
 const stored = (browser: Browser) => h.deps.store.get(storeKeyFor(sessionCookieOf(h, browser.jar)!));
 
 describe('an API that requires an authentication context (require.acr)', () => {
@@ -190,19 +144,17 @@ describe('an API that requires an authentication context (require.acr)', () => {
 
   it('refuses a step-up in which another user signs in at the provider', async () => {
     const browser = await signedIn();
+    const cookie = sessionCookieOf(h, browser.jar)!;
     const current = (await stored(browser))!;
     // A fresh IdP session, in which bob signs in: the IdP's account switch is not what is tested here.
-    const outcome = await coreStepUp(
-      current,
-      { acr: [ACR.PASSWORD_AGAIN], maxAge: null },
-      {
-        idpJar: new IdpCookieJar(),
-        user: 'bob',
-        password: 'builder',
-      },
+    const { callback } = await stepUp(
+      { jar: browser.jar, idpJar: new IdpCookieJar() },
+      `acr=${encodeURIComponent(ACR.PASSWORD_AGAIN)}`,
+      { user: 'bob', password: 'builder' },
     );
-    expect(outcome).toMatchObject({ ok: false, code: 'login_failed' });
-    expect(outcome.ok ? '' : outcome.reason).toBe('step-up refused: another user signed in at the provider');
+    expect(callback.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+    expect(h.logs.text).toContain('step-up refused: another user signed in at the provider');
+    expect(sessionCookieOf(h, browser.jar)).toBe(cookie);
     expect((await stored(browser))!).toEqual(current);
   });
 });
@@ -214,12 +166,13 @@ describe('an API that requires a recent sign-in (require.maxAge)', () => {
     // Older by both clocks: the IdP's (real time, for its max_age) and the session's (for the API's maxAge).
     // The IdP compares whole seconds (now - auth_time > max_age): a full second more than MAX_AGE is always past.
     const older = (MAX_AGE + 1) * 1000 + 100;
+    const authTime = (await stored(browser))!.authTime!;
     await sleep(older);
-    h.clock.advance(older);
+    // The session clock stands still while the tests before this one took real time: set it, don't nudge it.
+    h.clock.advance(authTime + older - h.clock.now());
     const stale = await proxied(browser, 'recent');
     expect(stale.status).toBe(401);
     expect(await stale.json()).toMatchObject({ error: 'step_up_required', acr: null, maxAge: MAX_AGE });
-    const authTime = (await stored(browser))!.authTime!;
 
     const { login, callback, askedForPassword } = await stepUp(browser, `maxAge=${MAX_AGE}`, {
       user: 'bob',
@@ -234,24 +187,29 @@ describe('an API that requires a recent sign-in (require.maxAge)', () => {
 
   it('refuses a stale auth_time returned for max_age (the provider ignored it)', async () => {
     const browser = await signedIn();
+    const cookie = sessionCookieOf(h, browser.jar)!;
     const current = (await stored(browser))!;
-    const attempt = (providerClock: () => number) =>
-      coreStepUp(
-        current,
-        { acr: null, maxAge: 60 },
-        {
-          idpJar: browser.idpJar,
-          providerClock,
-          alter: (url) => url.searchParams.delete('max_age'),
-        },
-      );
+    const attempt = () =>
+      stepUp(browser, 'maxAge=60', { alter: (url) => url.searchParams.delete('max_age') });
     // Our clock for provider times five minutes ahead: the IdP's auth_time is then five minutes old.
-    const stale = await attempt(() => Date.now() + 300_000);
-    expect(stale).toMatchObject({ ok: false, code: 'login_failed' });
-    expect(stale.ok ? '' : stale.reason).toMatch(/auth_time \d+ s old, more than max_age 60/);
+    providerSkewMs = 300_000;
+    try {
+      const stale = await attempt();
+      expect(stale.askedForPassword).toBe(false);
+      expect(stale.callback.headers.get('location')).toBe(`${SPA_ORIGIN}/?error=login_failed`);
+      expect(h.logs.text).toMatch(
+        /step-up refused: the provider returned an auth_time \d+ s old, more than max_age 60/,
+      );
+    } finally {
+      providerSkewMs = 0;
+    }
+    expect(sessionCookieOf(h, browser.jar)).toBe(cookie);
+    expect((await stored(browser))!).toEqual(current);
     // The control: by the real clock the same sign-in is recent enough, and upgrades the session.
-    const fresh = await attempt(() => Date.now());
-    expect(fresh).toMatchObject({ ok: true, upgraded: true });
+    const fresh = await attempt();
+    expect(fresh.callback.headers.get('location')).toBe(`${SPA_ORIGIN}/`);
+    expect(sessionCookieOf(h, browser.jar)).not.toBe(cookie);
+    expect((await stored(browser))!.createdAt).toBe(current.createdAt);
   });
 });
 

@@ -61,6 +61,8 @@ export interface HarnessOptions {
   tracing?: boolean;
   /** Further clients registered at the harness's own IdP (PAR, private_key_jwt), given the BFF's URL. */
   idpClients?: (bffUrl: string) => ClientRegistration[];
+  /** How the BFF reads the provider's clock (`iat`, `auth_time`); real time by default. */
+  providerClock?: () => number;
   /** Options of the harness's own IdP beyond its clients. */
   idpOptions?: Pick<StartIdpOptions, 'requirePushedAuthorizationRequests' | 'apiAudience'>;
 }
@@ -137,6 +139,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cipher: createTokenCipher(options.encryptionKeys ?? [{ id: 'test', key: TEST_KEY }]),
     logger,
     clock: clock.now,
+    ...(options.providerClock ? { providerClock: options.providerClock } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.rateLimitRedis ? { rateLimitRedis: options.rateLimitRedis } : {}),
     ...(options.tracing ? { tracing: true } : {}),

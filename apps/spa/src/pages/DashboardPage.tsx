@@ -4,6 +4,7 @@ import { Link, useLoaderData } from 'react-router-dom';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { messageOf } from '../lib/messages.ts';
 import type { DashboardData } from '../lib/route-data.ts';
+import { ExportNotes } from './ExportNotes.tsx';
 import { Notes } from './Notes.tsx';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
@@ -116,6 +117,7 @@ function Dashboard({ session: loaded, providerLabel }: Exclude<DashboardData, { 
       </p>
 
       <Notes />
+      <ExportNotes />
     </section>
   );
 }

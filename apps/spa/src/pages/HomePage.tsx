@@ -2,13 +2,16 @@ import { useSession } from '@gatehouse/react';
 import { Link, useLoaderData, useSearchParams } from 'react-router-dom';
 import { endedMessage, loginErrorMessage } from '../lib/format.ts';
 import type { HomeData } from '../lib/route-data.ts';
+import { Loading } from './Layout.tsx';
 
 export function HomePage() {
-  const { session, error, ended, signIn } = useSession();
+  const { status, session, error, ended, signIn } = useSession();
   const unavailable = error?.message ?? null;
   const { providers, providersError } = useLoaderData() as HomeData;
   const [params] = useSearchParams();
   const errorCode = params.get('error');
+  // Only while a silent sign-in leaves the page: no sign-in buttons flash up on the way.
+  if (status === 'loading') return <Loading />;
 
   return (
     <section className="card narrow home">
