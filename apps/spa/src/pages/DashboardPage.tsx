@@ -4,6 +4,7 @@ import { Link, useLoaderData } from 'react-router-dom';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { messageOf } from '../lib/messages.ts';
 import type { DashboardData } from '../lib/route-data.ts';
+import { AccountSwitcher } from './AccountSwitcher.tsx';
 import { Notes } from './Notes.tsx';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
@@ -114,6 +115,8 @@ function Dashboard({ session: loaded, providerLabel }: Exclude<DashboardData, { 
         </button>
         <Link to="/sessions">Manage your sessions</Link>
       </p>
+
+      <AccountSwitcher />
 
       <Notes />
     </section>
