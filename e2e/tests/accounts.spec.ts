@@ -12,7 +12,10 @@ import {
 
 const { alice, bob } = USERS;
 
-test('one browser holds two accounts: add one, switch, sign one out, the other stays', async ({ page, context }) => {
+test('one browser holds two accounts: add one, switch, sign one out, the other stays', async ({
+  page,
+  context,
+}) => {
   await signInFromHome(page, alice.username, alice.password);
   await expectDashboardOf(page, alice);
   const accounts = page.getByRole('list', { name: 'Accounts' });

@@ -64,7 +64,8 @@ export function createAccounts(gatehouse: Gatehouse, options: { timeoutMs?: numb
     }
     if (response.ok) return response;
     const answer = (await response.json().catch(() => ({}))) as { error?: unknown; message?: unknown };
-    const message = typeof answer.message === 'string' ? answer.message : `The request failed (${response.status}).`;
+    const message =
+      typeof answer.message === 'string' ? answer.message : `The request failed (${response.status}).`;
     if (response.status === 401) {
       session.signedOut(null);
       throw new UnauthenticatedError(message);
@@ -75,7 +76,11 @@ export function createAccounts(gatehouse: Gatehouse, options: { timeoutMs?: numb
   async function json<T>(response: Response, guard: Guard<T>): Promise<T> {
     const data: unknown = await response.json().catch(() => undefined);
     if (!guard(data)) {
-      throw new GatehouseError(response.status, 'invalid_response', 'The Gatehouse service sent an unexpected answer.');
+      throw new GatehouseError(
+        response.status,
+        'invalid_response',
+        'The Gatehouse service sent an unexpected answer.',
+      );
     }
     return data;
   }

@@ -110,7 +110,8 @@ export function createEventStreams(deps: EventStreamDeps, registry: StreamRegist
       const from = accountsKey;
       resolveBrowser(store, from).then(
         (browser) => {
-          if (browser?.accounts && browser.key !== key) follow(browser.key, from, toSessionInfo(browser.session));
+          if (browser?.accounts && browser.key !== key)
+            follow(browser.key, from, toSessionInfo(browser.session));
           else finish(event);
         },
         () => finish(event),

@@ -132,7 +132,12 @@ export function currentBrowser(ctx: ParameterizedContext): Browser | null {
  * Sets the session cookie to a browser's new value (a sign-in that adds an account) with the attributes
  * koa-session gives it; the bag is left alone, so koa-session writes nothing more.
  */
-export function setSessionCookie(ctx: ParameterizedContext, config: Config, id: string, maxAgeMs: number): void {
+export function setSessionCookie(
+  ctx: ParameterizedContext,
+  config: Config,
+  id: string,
+  maxAgeMs: number,
+): void {
   ctx.cookies.set(config.session.cookieName, id, {
     maxAge: maxAgeMs,
     httpOnly: true,

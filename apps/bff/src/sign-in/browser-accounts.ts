@@ -146,7 +146,11 @@ export async function addAccount(
 }
 
 /** Makes one of the browser's own accounts the active one; any other handle is `unknown_account`. */
-export async function switchAccount(store: AccountsStore, browser: Browser, target: string): Promise<Browser> {
+export async function switchAccount(
+  store: AccountsStore,
+  browser: Browser,
+  target: string,
+): Promise<Browser> {
   const held = await listAccounts(store, browser);
   const found = held.find(([key]) => key === target);
   if (!found) throw unknownAccount();

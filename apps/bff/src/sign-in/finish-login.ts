@@ -196,12 +196,26 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
   if (upgradeOf && current?.provider === provider.name && current.user.sub === upgradeOf) {
     // The same session, proven again: its creation and lifetimes stay, what the sign-in proved is new.
     const session: StoredSession = { ...current, ...signedIn, lastSeenAt: now };
-    return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: true, addAccount };
+    return {
+      ok: true,
+      provider: provider.name,
+      session,
+      returnTo: new URL(tx.returnTo),
+      upgraded: true,
+      addAccount,
+    };
   }
   const session = newSession(
     { provider: provider.name, userAgent: input.userAgent, ...signedIn },
     now,
     policy.session,
   );
-  return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: false, addAccount };
+  return {
+    ok: true,
+    provider: provider.name,
+    session,
+    returnTo: new URL(tx.returnTo),
+    upgraded: false,
+    addAccount,
+  };
 }

@@ -150,7 +150,15 @@ describe('several accounts in one browser', () => {
 
   it('answers bad switch requests with a clear 400, and CSRF as on every /api route', async () => {
     const { jar, alice } = await aliceAndBob();
-    for (const body of ['', 'not json', '[]', '{}', '{"id": 42}', '{"id": "x"}', `{"id": "${'A'.repeat(44)}"}`]) {
+    for (const body of [
+      '',
+      'not json',
+      '[]',
+      '{}',
+      '{"id": 42}',
+      '{"id": "x"}',
+      `{"id": "${'A'.repeat(44)}"}`,
+    ]) {
       const response = await switchTo(jar, body);
       expect(response.status, body).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'invalid_request', message: expect.any(String) });
@@ -175,7 +183,9 @@ describe('several accounts in one browser', () => {
     const foreign = new CookieJar();
     await h.signIn(foreign, bob);
     const foreignId = (await sessionsOf(foreign)).find((s) => s.current)!.id;
-    expect((await h.request(`/api/accounts/${foreignId}`, { method: 'DELETE', jar, headers: csrfHeaders })).status).toBe(404);
+    expect(
+      (await h.request(`/api/accounts/${foreignId}`, { method: 'DELETE', jar, headers: csrfHeaders })).status,
+    ).toBe(404);
     expect(await whoAmI(foreign)).toBe('bob');
 
     const cookie = sessionCookieOf(h, jar);
@@ -268,7 +278,12 @@ describe('several accounts in one browser', () => {
   });
 
   it('refuses addAccount values and combinations it cannot honour with a clear 400', async () => {
-    for (const query of ['addAccount=yes', 'addAccount=1&addAccount=1', 'addAccount=1&prompt=none', 'addAccount=1&acr=urn:gold']) {
+    for (const query of [
+      'addAccount=yes',
+      'addAccount=1&addAccount=1',
+      'addAccount=1&prompt=none',
+      'addAccount=1&acr=urn:gold',
+    ]) {
       const response = await h.request(`/auth/login?${query}`);
       expect(response.status, query).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'invalid_request', message: expect.any(String) });
