@@ -57,11 +57,8 @@ export function AccountSwitcher() {
   return (
     <section aria-labelledby="accounts-heading">
       <h2 id="accounts-heading">Accounts in this browser</h2>
-      {error && (
-        <p className="notice error" role="alert">
-          {error.message}
-        </p>
-      )}
+      {/* A BFF without the accounts routes (404) has one account per browser: nothing to say. */}
+      {error && error.status !== 404 && <p className="notice">{error.message}</p>}
       {accounts && (
         <ul className="accounts" aria-label="Accounts">
           {accounts.map((account) => (
