@@ -40,7 +40,14 @@ const isAccountSummary: Guard<AccountSummary> = (value): value is AccountSummary
   );
 };
 
-export function createAccounts(gatehouse: Gatehouse, options: { timeoutMs?: number } = {}): Accounts {
+export interface AccountsOptions {
+  /** Gives up on a request after this long (default 15 s). */
+  timeoutMs?: number;
+  /** Leaves the page for the provider (`add`). Default: `location.assign`. */
+  navigate?: (url: string) => void;
+}
+
+export function createAccounts(gatehouse: Gatehouse, options: AccountsOptions = {}): Accounts {
   const { client, session } = gatehouse;
   const timeoutMs = options.timeoutMs ?? 15_000;
 
@@ -119,7 +126,7 @@ export function createAccounts(gatehouse: Gatehouse, options: { timeoutMs?: numb
     addUrl,
 
     add(provider, { returnTo } = {}) {
-      window.location.assign(addUrl(provider, returnTo));
+      (options.navigate ?? ((url: string) => window.location.assign(url)))(addUrl(provider, returnTo));
     },
   };
 }

@@ -11,4 +11,4 @@ export type { SessionState, SessionStatus, SessionStore, SessionStoreOptions } f
 export { GatehouseProvider, RequireSession, useGatehouse, useSession } from './react.tsx';
 export type { GatehouseProviderProps, UseSession } from './react.tsx';
 export { createAccounts, useAccounts } from './accounts.ts';
-export type { Accounts, UseAccounts } from './accounts.ts';
+export type { Accounts, AccountsOptions, UseAccounts } from './accounts.ts';

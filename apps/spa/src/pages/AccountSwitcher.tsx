@@ -3,6 +3,7 @@ import type { ProviderSummary } from '@gatehouse/shared';
 import { isUnauthenticated, useAccounts, useGatehouse } from '@gatehouse/react';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { browser } from '../lib/browser.ts';
 import { messageOf } from '../lib/messages.ts';
 
 const nameOf = (account: AccountSummary): string =>
@@ -89,12 +90,17 @@ export function AccountSwitcher() {
       <p className="actions">
         {providers.length > 1 ? (
           providers.map((p) => (
-            <button key={p.name} type="button" disabled={busy} onClick={() => actions.add(p.name)}>
+            <button
+              key={p.name}
+              type="button"
+              disabled={busy}
+              onClick={() => browser.assign(actions.addUrl(p.name))}
+            >
               Add account with {p.label}
             </button>
           ))
         ) : (
-          <button type="button" disabled={busy} onClick={() => actions.add()}>
+          <button type="button" disabled={busy} onClick={() => browser.assign(actions.addUrl())}>
             Add account
           </button>
         )}
