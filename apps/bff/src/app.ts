@@ -1,6 +1,12 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
+import {
+  listAccountsRoute,
+  signOutAccountRoute,
+  signOutAllAccountsRoute,
+  switchAccountRoute,
+} from './session-api/accounts.ts';
 import { getSession } from './session-api/session.ts';
 import { listSessions, revokeAllSessions, revokeSession } from './session-api/sessions.ts';
 import { requireSession, type SessionState } from './session-api/require-session.ts';
@@ -85,6 +91,11 @@ export function createApp(given: AppDeps): Koa {
   router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));
   router.delete('/api/sessions', csrf, withSession, authenticated, revokeAllSessions(deps));
   router.delete('/api/sessions/:id', csrf, withSession, authenticated, revokeSession(deps));
+  // Several accounts in one browser (decision 027).
+  router.get('/api/accounts', csrf, withSession, authenticated, listAccountsRoute(deps));
+  router.post('/api/accounts/active', csrf, withSession, authenticated, ...switchAccountRoute(deps));
+  router.delete('/api/accounts', csrf, withSession, authenticated, signOutAllAccountsRoute(deps));
+  router.delete('/api/accounts/:id', csrf, withSession, authenticated, signOutAccountRoute(deps));
   const relay = proxy(deps, new TokenService(deps));
   router.all(
     '/api/proxy/:api{/*path}',

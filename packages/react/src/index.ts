@@ -17,3 +17,5 @@ export { createSessionStore } from './session-store.ts';
 export type { SessionState, SessionStatus, SessionStore, SessionStoreOptions } from './session-store.ts';
 export { GatehouseProvider, RequireSession, useGatehouse, useSession } from './react.tsx';
 export type { GatehouseProviderProps, UseSession } from './react.tsx';
+export { createAccounts, useAccounts } from './accounts.ts';
+export type { Accounts, AccountsOptions, UseAccounts } from './accounts.ts';

@@ -4,6 +4,7 @@ export * from './session-info.ts';
 export * from './errors.ts';
 export * from './providers.ts';
 export * from './session-events.ts';
+export * from './accounts.ts';
 
 /** The header every `/api/*` call and `POST /auth/logout` must carry. */
 export const CSRF_HEADER = 'X-CSRF';

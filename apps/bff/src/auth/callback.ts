@@ -1,6 +1,13 @@
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
-import { currentSession, markSessionCreation } from '../session/session-cookie.ts';
+import { announceActive } from '../session-api/accounts.ts';
+import {
+  currentBrowser,
+  currentSession,
+  markSessionCreation,
+  setSessionCookie,
+} from '../session/session-cookie.ts';
+import { addAccount } from '../sign-in/browser-accounts.ts';
 import { finishLogin } from '../sign-in/finish-login.ts';
 import { readBrowserBinding } from './browser-binding.ts';
 import { bindingCookieOptions } from './login.ts';
@@ -32,6 +39,17 @@ export function callback(deps: AppDeps): Middleware {
       const { provider, reason } = outcome;
       const context = { errorName: detail?.name, errorCode: detail?.code, oauthError: detail?.error };
       log().warn({ provider, reason, ...context }, 'sign-in failed');
+      return redirectTo(ctx, outcome.returnTo);
+    }
+    // Asked to add an account, or already holding several: the browser keeps the others, under a new cookie.
+    const browser = currentBrowser(ctx);
+    if (browser && (outcome.addAccount || browser.accounts)) {
+      const added = await addAccount(deps.store, browser, outcome.session);
+      const { record } = added.browser.accounts;
+      setSessionCookie(ctx, deps.config, added.cookieId, Math.max(1000, record.expiresAt - deps.clock()));
+      const before = browser.accounts ? [browser.accounts.key, ...added.retired] : added.retired;
+      await announceActive(deps, added.browser, before);
+      if (deps.logger.isLevelEnabled('info')) log().info({ provider: outcome.provider }, 'account added');
       return redirectTo(ctx, outcome.returnTo);
     }
     // Whatever session this browser had is destroyed and a new id issued: no session fixation.

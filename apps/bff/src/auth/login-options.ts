@@ -31,3 +31,16 @@ export function stepUpOptions(
   }
   return { acr: values, maxAge: maxAge === undefined ? null : Number(maxAge) };
 }
+
+/**
+ * `addAccount=1` of `GET /auth/login`: the sign-in adds an account to the browser instead of replacing its
+ * session. Not with a silent sign-in (the provider would answer with the account it has) nor with a step-up
+ * (which upgrades the session the browser acts as).
+ */
+export function addAccountOption(value: unknown, silent: boolean, stepUp: boolean): boolean {
+  if (value === undefined) return false;
+  if (value !== '1') throw invalidRequest('"addAccount" may only be 1.');
+  if (silent) throw invalidRequest('"addAccount" cannot be combined with prompt=none.');
+  if (stepUp) throw invalidRequest('"addAccount" cannot be combined with "acr" or "maxAge".');
+  return true;
+}

@@ -7,7 +7,7 @@ import { beginLogin } from '../sign-in/begin-login.ts';
 import { SignInError } from '../sign-in/sign-in-error.ts';
 import { ensureBrowserBinding, type BindingCookieOptions } from './browser-binding.ts';
 import { redirectTo } from './redirect.ts';
-import { silentPrompt, stepUpOptions } from './login-options.ts';
+import { addAccountOption, silentPrompt, stepUpOptions } from './login-options.ts';
 import { signInDeps } from './sign-in-deps.ts';
 
 export const bindingCookieOptions = (deps: AppDeps): BindingCookieOptions => ({
@@ -16,7 +16,7 @@ export const bindingCookieOptions = (deps: AppDeps): BindingCookieOptions => ({
   maxAgeMs: deps.config.loginTransactionTtlMs,
 });
 
-/** `GET /auth/login?provider=&returnTo=`: `beginLogin`, then a 302 to the provider. */
+/** `GET /auth/login?provider=&returnTo=` (`&addAccount=1`): `beginLogin`, then a 302 to the provider. */
 export function login(deps: AppDeps): Middleware {
   const core = signInDeps(deps);
   const binding = bindingCookieOptions(deps);
@@ -25,6 +25,7 @@ export function login(deps: AppDeps): Middleware {
     if (provider !== undefined && typeof provider !== 'string') throw invalidRequest('Give one provider.');
     const prompt = silentPrompt(ctx.query.prompt);
     const stepUp = stepUpOptions(ctx.query.acr, ctx.query.maxAge);
+    const addAccount = addAccountOption(ctx.query.addAccount, prompt !== undefined, stepUp !== undefined);
     const session = stepUp ? currentSession(ctx)?.session : undefined;
     const spaOrigin = spaOriginFor(ctx, deps.config.spaOrigins);
     try {
@@ -34,6 +35,7 @@ export function login(deps: AppDeps): Middleware {
         returnTo: ctx.query.returnTo,
         prompt,
         stepUp,
+        addAccount,
         current: session ? { provider: session.provider, sub: session.user.sub } : null,
         browserBinding: () => ensureBrowserBinding(ctx, binding),
       });

@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import { NO_STORE_HEADERS, securityHeaderList } from '../security/headers.ts';
 import { toSessionInfo } from '../session/lifetime.ts';
+import { resolveBrowser } from '../sign-in/browser-accounts.ts';
 import { admitEventStream, type Admission } from './stream-admission.ts';
 import { sessionEnded, type SessionEvent, type SessionEventBus } from './session-event.ts';
 import type { RegisteredStream, StreamRegistry } from './stream-registry.ts';
@@ -41,19 +42,22 @@ export function createEventStreams(deps: EventStreamDeps, registry: StreamRegist
   ].map(([name, value]) => [name!, value!]);
 
   function serve(origin: string, admitted: Extract<Admission, { ok: true }>, res: ServerResponse): void {
-    const { key } = admitted;
+    // The session watched, and the browser's accounts record: both change when the browser switches account.
+    let key = admitted.key;
+    let accountsKey = admitted.accountsKey;
     let info = toSessionInfo(admitted.session);
     let closed = false;
     let checking = false;
 
     const send = (event: SessionEvent): void => {
       if (closed) return;
+      if (event.type === 'account') return;
       const data = event.type === 'session' ? withTimeout(event.session) : { reason: event.reason };
       res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
     };
 
     const stream: RegisteredStream = {
-      key,
+      key: admitted.key,
       endsAt: endOf(info),
       checkExpiry() {
         if (checking || closed) return;
@@ -61,7 +65,7 @@ export function createEventStreams(deps: EventStreamDeps, registry: StreamRegist
         store.get(key).then(
           (session) => {
             checking = false;
-            if (!session) return finish(sessionEnded('expired'));
+            if (!session) return ended(sessionEnded('expired'));
             const next = toSessionInfo(session);
             if (next.idleExpiresAt !== info.idleExpiresAt) onEvent({ type: 'session', session: next });
           },
@@ -77,10 +81,41 @@ export function createEventStreams(deps: EventStreamDeps, registry: StreamRegist
     };
 
     function onEvent(event: SessionEvent): void {
-      if (event.type === 'ended') return finish(event);
+      if (event.type === 'ended') return ended(event);
+      if (event.type === 'account') return follow(event.key, event.accountsKey, event.session);
       info = event.session;
       stream.endsAt = endOf(info);
       send(event);
+    }
+
+    /** The browser acts as another of its accounts now: the stream watches that session and says so. */
+    function follow(next: string, nextAccountsKey: string, session: SessionInfo): void {
+      if (closed) return;
+      if (next !== key) {
+        unsubscribe();
+        key = next;
+        unsubscribe = events.subscribe(key, onEvent);
+      }
+      if (nextAccountsKey !== accountsKey) {
+        unsubscribeAccounts();
+        accountsKey = nextAccountsKey;
+        unsubscribeAccounts = events.subscribe(accountsKey, onEvent);
+      }
+      onEvent({ type: 'session', session });
+    }
+
+    /** The watched session ended; a browser with other accounts goes on as the one that is active now. */
+    function ended(event: SessionEvent): void {
+      if (!accountsKey || closed) return finish(event);
+      const from = accountsKey;
+      resolveBrowser(store, from).then(
+        (browser) => {
+          if (browser?.accounts && browser.key !== key)
+            follow(browser.key, from, toSessionInfo(browser.session));
+          else finish(event);
+        },
+        () => finish(event),
+      );
     }
 
     function finish(event: SessionEvent): void {
@@ -89,12 +124,14 @@ export function createEventStreams(deps: EventStreamDeps, registry: StreamRegist
       res.end();
     }
 
-    const unsubscribe = events.subscribe(key, onEvent);
+    let unsubscribe = events.subscribe(key, onEvent);
+    let unsubscribeAccounts = accountsKey ? events.subscribe(accountsKey, onEvent) : () => {};
     const unregister = registry.add(stream);
     function cleanup(): void {
       if (closed) return;
       closed = true;
       unsubscribe();
+      unsubscribeAccounts();
       unregister();
     }
     res.once('close', cleanup);

@@ -1,11 +1,23 @@
 import type { SessionEndReason, SessionInfo } from '@gatehouse/shared';
 
-/** What an open `GET /api/session/events` stream of one session is told. */
+/**
+ * What an open `GET /api/session/events` stream of one session is told. `account` never reaches the browser as
+ * such: the browser now acts as another of its accounts (`key`, whose record is under `accountsKey`), and its
+ * streams follow that session and say `session` with it.
+ */
 export type SessionEvent =
-  { type: 'session'; session: SessionInfo } | { type: 'ended'; reason: SessionEndReason };
+  | { type: 'session'; session: SessionInfo }
+  | { type: 'ended'; reason: SessionEndReason }
+  | { type: 'account'; key: string; accountsKey: string; session: SessionInfo };
 
 export const sessionChanged = (session: SessionInfo): SessionEvent => ({ type: 'session', session });
 export const sessionEnded = (reason: SessionEndReason): SessionEvent => ({ type: 'ended', reason });
+export const accountSwitched = (key: string, accountsKey: string, session: SessionInfo): SessionEvent => ({
+  type: 'account',
+  key,
+  accountsKey,
+  session,
+});
 
 /**
  * Delivers session events to the streams open for that session, on this replica and — with Redis — on every

@@ -1,10 +1,19 @@
 import type { AppDeps } from '../deps.ts';
 import { csrfRejected, HttpError, unauthenticated } from '../http/errors.ts';
 import { isWellFormedSessionId, storeKeyFor } from '../session/keys.ts';
+import { resolveBrowser } from '../sign-in/browser-accounts.ts';
 import type { StoredSession } from '../store/store.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 
-export type Admission = { ok: true; key: string; session: StoredSession } | { ok: false; error: HttpError };
+export type Admission =
+  | {
+      ok: true;
+      key: string;
+      session: StoredSession;
+      /** A browser with several accounts: its record's store key, on which switches are announced. */
+      accountsKey: string | null;
+    }
+  | { ok: false; error: HttpError };
 
 /** One cookie's value from a `Cookie` header (session ids are base64url: nothing to decode). */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -30,11 +39,11 @@ export async function admitEventStream(
   }
   const id = cookieValue(request.cookie, config.session.cookieName);
   if (!isWellFormedSessionId(id)) return { ok: false, error: unauthenticated() };
-  const key = storeKeyFor(id);
-  const session = await store.get(key);
-  if (!session) return { ok: false, error: unauthenticated() };
+  const browser = await resolveBrowser(store, storeKeyFor(id));
+  if (!browser) return { ok: false, error: unauthenticated() };
+  const { key, session } = browser;
   const refusal = registry.refusal(key);
   if (refusal)
     return { ok: false, error: new HttpError(429, 'too_many_streams', refusal, { 'Retry-After': '30' }) };
-  return { ok: true, key, session };
+  return { ok: true, key, session, accountsKey: browser.accounts?.key ?? null };
 }

@@ -9,6 +9,7 @@ const ANSWERS: Record<SignInErrorCode, (message: string) => HttpError> = {
   provider_unavailable: (message) =>
     new HttpError(503, 'provider_unavailable', message, { 'Retry-After': '5' }),
   refresh_pending: (message) => new HttpError(503, 'provider_unavailable', message),
+  unknown_account: (message) => new HttpError(404, 'not_found', message),
 };
 
 export const httpErrorFor = (error: SignInError): HttpError => ANSWERS[error.code](error.message);

@@ -4,6 +4,8 @@ import type { AppDeps } from '../deps.ts';
 import { revokeAtProvider } from '../sign-in/token-revocation.ts';
 import { sessionEnded } from '../events/session-event.ts';
 import { notFound } from '../http/errors.ts';
+import { currentBrowser } from '../session/session-cookie.ts';
+import { leaveAccounts } from './accounts.ts';
 import type { SessionState } from './require-session.ts';
 
 const HANDLE = /^[A-Za-z0-9_-]{43}$/;
@@ -36,13 +38,14 @@ export function revokeSession(deps: AppDeps): Middleware<SessionState> {
     if (!revoked) throw notFound('No such session.');
     await deps.store.destroy(id);
     await deps.events?.publish(id, sessionEnded('revoked'));
-    if (id === key) ctx.session = null;
+    // This browser's own session: its other accounts stay.
+    if (id === key) await leaveAccounts(ctx, deps, currentBrowser(ctx), [id]);
     void revokeAtProvider(deps, revoked[1]);
     ctx.status = 204;
   };
 }
 
-/** `DELETE /api/sessions`: signs the user out everywhere. */
+/** `DELETE /api/sessions`: signs the user out everywhere (the browser's other accounts stay). */
 export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
   return async (ctx) => {
     const { session } = ctx.state.auth;
@@ -54,7 +57,12 @@ export function revokeAllSessions(deps: AppDeps): Middleware<SessionState> {
         await deps.events?.publish(handle, sessionEnded('revoked'));
       }),
     );
-    ctx.session = null;
+    await leaveAccounts(
+      ctx,
+      deps,
+      currentBrowser(ctx),
+      own.map(([handle]) => handle),
+    );
     for (const [, ended] of own) void revokeAtProvider(deps, ended);
     ctx.status = 204;
   };

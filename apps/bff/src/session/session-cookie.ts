@@ -4,6 +4,7 @@ import createSession from 'koa-session';
 import type { Config } from '../config/env.ts';
 import { isWellFormedSessionId, newSessionId, newSessionIdFor, storeKeyFor } from './keys.ts';
 import type { SessionStore, StoredSession } from '../store/store.ts';
+import { resolveBrowser, type Browser } from '../sign-in/browser-accounts.ts';
 
 /**
  * koa-session over our `SessionStore`: the cookie carries only an opaque 256-bit id; the store is keyed by its
@@ -17,16 +18,19 @@ import type { SessionStore, StoredSession } from '../store/store.ts';
  * most of a session's bytes and never change through the bag (refreshes write to the store directly), so the
  * bag of a loaded session leaves them out: the record as the store answered it is kept for the request, and
  * `currentSession` hands that out.
+ *
+ * A cookie may also name a browser's several accounts (`sign-in/browser-accounts.ts`): the bag is then the active
+ * account's session, saved under that session's own key, and `currentBrowser` says which accounts there are.
  */
 
 const CREATING = Symbol('gatehouse.creatingSession');
 /** koa-session saves again after `regenerate()`; the second, identical write is skipped. */
 const lastWrite = new WeakMap<object, string>();
 /**
- * The session behind the request's cookie: its id, its store key (a SHA-256, computed once a request) and the
- * record as the store answered it (the bag holds it minus tokens).
+ * The session behind the request's cookie: its id, its store key (a SHA-256, computed once a request, or the
+ * active account's key), the record as the store answered it (the bag holds it minus tokens) and the browser.
  */
-const loaded = new WeakMap<object, { id: string; key: string; record: StoredSession }>();
+const loaded = new WeakMap<object, { id: string; key: string; record: StoredSession; browser: Browser }>();
 type SessionState = { [CREATING]?: boolean };
 
 export function markSessionCreation(ctx: ParameterizedContext): void {
@@ -62,10 +66,10 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
       store: {
         async get(id: string, _maxAge: number, options: { ctx?: ParameterizedContext }) {
           if (!isWellFormedSessionId(id) || !options.ctx) return null;
-          const key = storeKeyFor(id);
-          const record = await store.get(key);
-          if (!record) return null;
-          loaded.set(options.ctx, { id, key, record });
+          const browser = await resolveBrowser(store, storeKeyFor(id));
+          if (!browser) return null;
+          const { key, session: record } = browser;
+          loaded.set(options.ctx, { id, key, record, browser });
           const { tokens: _sealed, ...bag } = record;
           return bag;
         },
@@ -88,12 +92,15 @@ export function sessionCookie(app: Koa, config: Config, store: SessionStore): Mi
           if ((ctx.state as SessionState)[CREATING]) {
             await store.set(storeKeyFor(id), session);
           } else {
-            await store.update(storeKeyFor(id), session);
+            await store.update(before && before.id === id ? before.key : storeKeyFor(id), session);
           }
         },
-        async destroy(id: string) {
+        // Handlers end the accounts themselves; what goes here is what the cookie named.
+        async destroy(id: string, options?: { ctx?: ParameterizedContext }) {
           if (!isWellFormedSessionId(id)) return;
-          await store.destroy(storeKeyFor(id));
+          const accounts = options?.ctx ? loaded.get(options.ctx)?.browser.accounts : null;
+          if (accounts) await store.destroyAccounts(accounts.key);
+          else await store.destroy(storeKeyFor(id));
         },
       },
     },
@@ -110,4 +117,34 @@ export function currentSession(ctx: ParameterizedContext): { key: string; sessio
   if (typeof bag.tokens === 'string') return { key: storeKeyFor(id), session: bag };
   const entry = loaded.get(ctx);
   return entry && entry.id === id ? { key: entry.key, session: entry.record } : null;
+}
+
+/** The browser behind this request's cookie (its accounts), or null without a live session. */
+export function currentBrowser(ctx: ParameterizedContext): Browser | null {
+  const current = currentSession(ctx);
+  if (!current) return null;
+  const entry = loaded.get(ctx);
+  const accounts = entry && entry.key === current.key ? entry.browser.accounts : null;
+  return { ...current, accounts };
+}
+
+/**
+ * Sets the session cookie to a browser's new value (a sign-in that adds an account) with the attributes
+ * koa-session gives it; the bag is left alone, so koa-session writes nothing more.
+ */
+export function setSessionCookie(
+  ctx: ParameterizedContext,
+  config: Config,
+  id: string,
+  maxAgeMs: number,
+): void {
+  ctx.cookies.set(config.session.cookieName, id, {
+    maxAge: maxAgeMs,
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: config.session.sameSite,
+    signed: false,
+    overwrite: true,
+    path: '/',
+  });
 }

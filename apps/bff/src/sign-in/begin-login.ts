@@ -18,6 +18,8 @@ export interface BeginLoginInput {
   prompt?: 'none' | undefined;
   /** A step-up: the `acr` values and `maxAge` (seconds) the sign-in must prove; OpenID providers only. */
   stepUp?: { acr: string[] | null; maxAge: number | null } | undefined;
+  /** Adds an account to the browser's (decision 027): the provider is asked to show its sign-in again. */
+  addAccount?: boolean | undefined;
   /** The browser's current session, which a step-up upgrades instead of making a new one. */
   current?: { provider: string; sub: string } | null | undefined;
   /** This browser's binding value, asked for only once the provider is known to be reachable. */
@@ -62,6 +64,7 @@ export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Prom
     returnTo: `${input.spaOrigin}${safeReturnTo(input.returnTo)}`,
     createdAt: now,
     ...(stepUp ? { stepUp: { ...stepUp, upgradeOf: current?.sub ?? null } } : {}),
+    ...(input.addAccount ? { addAccount: true as const } : {}),
   };
   await store.putTransaction(transactionId, transaction, now + policy.transactionTtlMs);
 
@@ -76,6 +79,8 @@ export async function beginLogin(deps: SignInDeps, input: BeginLoginInput): Prom
   if (provider.scopes.length > 0) parameters.scope = provider.scopes.join(' ');
   if (transaction.nonce) parameters.nonce = transaction.nonce;
   if (input.prompt) parameters.prompt = input.prompt;
+  // Without it, a provider that still has a session signs the same user in again, with no page to choose.
+  else if (input.addAccount && provider.kind.issuesIdTokens) parameters.prompt = 'login';
   if (stepUp?.acr) parameters.acr_values = stepUp.acr.join(' ');
   if (stepUp && stepUp.maxAge !== null) parameters.max_age = String(stepUp.maxAge);
   // offline_access needs prompt=consent at some providers; the dev IdP grants first-party clients silently.

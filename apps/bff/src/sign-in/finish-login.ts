@@ -50,6 +50,8 @@ export type LoginOutcome =
       returnTo: URL;
       /** The browser's session was stepped up: same user, same provider, its lifetimes kept. */
       upgraded: boolean;
+      /** The login asked to add an account to the browser's (`addAccount=1`). */
+      addAccount: boolean;
     }
   | {
       ok: false;
@@ -190,15 +192,30 @@ export async function finishLogin(deps: SignInDeps, input: FinishLoginInput): Pr
     ...(idTokens ? authenticationOf(tokens.claims()) : {}),
   };
   const { current } = input;
+  const addAccount = tx.addAccount === true;
   if (upgradeOf && current?.provider === provider.name && current.user.sub === upgradeOf) {
     // The same session, proven again: its creation and lifetimes stay, what the sign-in proved is new.
     const session: StoredSession = { ...current, ...signedIn, lastSeenAt: now };
-    return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: true };
+    return {
+      ok: true,
+      provider: provider.name,
+      session,
+      returnTo: new URL(tx.returnTo),
+      upgraded: true,
+      addAccount,
+    };
   }
   const session = newSession(
     { provider: provider.name, userAgent: input.userAgent, ...signedIn },
     now,
     policy.session,
   );
-  return { ok: true, provider: provider.name, session, returnTo: new URL(tx.returnTo), upgraded: false };
+  return {
+    ok: true,
+    provider: provider.name,
+    session,
+    returnTo: new URL(tx.returnTo),
+    upgraded: false,
+    addAccount,
+  };
 }

@@ -3,7 +3,13 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
-import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import type {
+  BrowserAccounts,
+  LoginTransaction,
+  SessionIdleUpdate,
+  SessionStore,
+  StoredSession,
+} from './store.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /**
@@ -12,7 +18,8 @@ import { StoreUnavailableError } from './store.ts';
  *
  * Layout: `sessions(key, provider, sub, sid, created_at, absolute_expires_at, expires_at, data)` where `data` is
  * the whole `StoredSession` as JSON and `expires_at = min(idleExpiresAt, absoluteExpiresAt)`; indexes on
- * `(provider, sub)`, `(provider, sid)` and `expires_at`. `touch` rewrites only the idle fields (json_set). `transactions(id, expires_at, data)`. Dead rows are deleted when read and by
+ * `(provider, sub)`, `(provider, sid)` and `expires_at`. `touch` rewrites only the idle fields (json_set). `transactions(id, expires_at, data)`; `browsers(key,
+ * expires_at, data)` (a browser's several accounts). Dead rows are deleted when read and by
  * a periodic sweep. Every SQLite failure surfaces as `StoreUnavailableError`.
  *
  * better-sqlite3 is synchronous, so each method runs to completion without interleaving with another in this
@@ -80,6 +87,12 @@ CREATE TABLE IF NOT EXISTS transactions (
   data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS transactions_by_expiry ON transactions (expires_at);
+CREATE TABLE IF NOT EXISTS browsers (
+  key TEXT PRIMARY KEY NOT NULL,
+  expires_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS browsers_by_expiry ON browsers (expires_at);
 CREATE TABLE IF NOT EXISTS locks (
   name TEXT PRIMARY KEY NOT NULL,
   token TEXT NOT NULL,
@@ -186,6 +199,15 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     takeTx: db.prepare<[string], { expires_at: number; data: string }>(
       'DELETE FROM transactions WHERE id = ? RETURNING expires_at, data',
     ),
+    getAccounts: db.prepare<[string], { expires_at: number; data: string }>(
+      'SELECT expires_at, data FROM browsers WHERE key = ?',
+    ),
+    putAccounts: db.prepare<[string, unknown, string]>(
+      `INSERT INTO browsers (key, expires_at, data) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, data = excluded.data`,
+    ),
+    deleteAccounts: db.prepare<[string]>('DELETE FROM browsers WHERE key = ?'),
+    sweepAccounts: db.prepare<[unknown]>('DELETE FROM browsers WHERE expires_at <= ?'),
     sweepSessions: db.prepare<[unknown]>('DELETE FROM sessions WHERE expires_at <= ?'),
     sweepTx: db.prepare<[unknown]>('DELETE FROM transactions WHERE expires_at <= ?'),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
@@ -203,7 +225,11 @@ export function createFileStore(options: FileStoreOptions): FileStore {
   });
 
   const sweepNow = db.transaction((now: number): number => {
-    return q.sweepSessions.run(int(now)).changes + q.sweepTx.run(int(now)).changes;
+    return (
+      q.sweepSessions.run(int(now)).changes +
+      q.sweepTx.run(int(now)).changes +
+      q.sweepAccounts.run(int(now)).changes
+    );
   });
 
   const update = db.transaction((key: string, session: StoredSession, now: number): boolean => {
@@ -321,6 +347,28 @@ export function createFileStore(options: FileStoreOptions): FileStore {
         const now = int(clock());
         q.deleteDeadOfSid.run(provider, sid, now);
         return decodeRows(q.listBySid.all(provider, sid, now));
+      }),
+
+    getAccounts: (key) =>
+      guard(() => {
+        const found = q.getAccounts.get(key);
+        if (!found) return null;
+        if (clock() >= found.expires_at) {
+          q.deleteAccounts.run(key);
+          return null;
+        }
+        return parse<BrowserAccounts>(found.data);
+      }),
+
+    setAccounts: (key, accounts) =>
+      guard(() => {
+        if (clock() >= accounts.expiresAt) q.deleteAccounts.run(key);
+        else q.putAccounts.run(key, int(accounts.expiresAt), JSON.stringify(accounts));
+      }),
+
+    destroyAccounts: (key) =>
+      guard(() => {
+        q.deleteAccounts.run(key);
       }),
 
     putTransaction: (id, tx: LoginTransaction, expiresAt) =>

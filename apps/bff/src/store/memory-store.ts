@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import type {
+  BrowserAccounts,
+  LoginTransaction,
+  SessionIdleUpdate,
+  SessionStore,
+  StoredSession,
+} from './store.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /**
@@ -76,6 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
   const sessions = new Map<string, Entry<StoredSession>>();
   const transactions = new Map<string, Entry<LoginTransaction>>();
+  const browsers = new Map<string, Entry<BrowserAccounts>>();
   const byUser: Index = new Map();
   const bySid: Index = new Map();
   const locks = new Map<string, Entry<string>>();
@@ -149,6 +156,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     for (const [id, entry] of transactions) {
       if (now >= entry.expiresAt) {
         transactions.delete(id);
+        removed++;
+      }
+    }
+    for (const [key, entry] of browsers) {
+      if (now >= entry.expiresAt) {
+        browsers.delete(key);
         removed++;
       }
     }
@@ -241,6 +254,31 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       return listFrom(bySid.get(indexName(provider, sid)));
     },
 
+    async getAccounts(key) {
+      ensureOpen();
+      const entry = browsers.get(key);
+      if (!entry) return null;
+      if (clock() >= entry.expiresAt) {
+        browsers.delete(key);
+        return null;
+      }
+      return copy(entry.value);
+    },
+
+    async setAccounts(key, accounts) {
+      ensureOpen();
+      browsers.delete(key);
+      if (clock() >= accounts.expiresAt) return;
+      // Each record names sessions of the capped map: the same cap bounds it.
+      makeRoom(browsers, maxSessions, (name) => browsers.delete(name));
+      browsers.set(key, { value: copy(accounts), expiresAt: accounts.expiresAt });
+    },
+
+    async destroyAccounts(key) {
+      ensureOpen();
+      browsers.delete(key);
+    },
+
     async putTransaction(id, tx, expiresAt) {
       ensureOpen();
       transactions.delete(id);
@@ -281,6 +319,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       if (timer) clearInterval(timer);
       sessions.clear();
       transactions.clear();
+      browsers.clear();
       byUser.clear();
       bySid.clear();
       locks.clear();

@@ -5,7 +5,13 @@ import type { RedisTopology } from '../config/redis-topology.ts';
 import { bucketOfKey, bucketOfUser } from '../session/keys.ts';
 import { createRedisClient } from './redis-connection.ts';
 import type { RedisClient } from './redis-connection.ts';
-import type { LoginTransaction, SessionIdleUpdate, SessionStore, StoredSession } from './store.ts';
+import type {
+  BrowserAccounts,
+  LoginTransaction,
+  SessionIdleUpdate,
+  SessionStore,
+  StoredSession,
+} from './store.ts';
 import { decodeSession, encodeSession } from './redis-codec.ts';
 import { StoreUnavailableError } from './store.ts';
 
@@ -26,6 +32,8 @@ import { StoreUnavailableError } from './store.ts';
  *   (Provider names cannot contain ":", so the name is unambiguous.)
  * - `x:<provider>:<sid>`: the same, per provider session id (`sid`), for back-channel logout; hash field `sx`.
  * - `t:<id>`: a login transaction, JSON, with a PX TTL; taken with GETDEL, so exactly one taker wins.
+ * - `a:<key>`: a browser's several accounts (`BrowserAccounts`), JSON, with a PX TTL. One key, read and written
+ *   alone, so in a Cluster it may sit in any slot.
  *
  * In a Cluster every key of a user's sessions carries the hash tag `{<bucket>}`, 0-255 (`keys.ts`): the bucket of
  * a session key is its first byte, that of a user a hash of provider and subject, and a sign-in draws its session
@@ -376,6 +384,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     `${keyPrefix}x:${tag(bucket)}${provider}:${sid}`;
   const sidBucketKey = (provider: string, sid: string): string => `${keyPrefix}y:${provider}:${sid}`;
   const txKey = (id: string): string => `${keyPrefix}t:${id}`;
+  const accountsKey = (key: string): string => `${keyPrefix}a:${key}`;
   // A lease named after a session key (`refresh:<key>`) lives in that session's slot.
   const lockKey = (name: string): string => {
     const sessionOf = cluster ? /:([A-Za-z0-9_-]{43})$/.exec(name)?.[1] : undefined;
@@ -517,6 +526,31 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       run(async () => {
         const flat = await listSid(provider, sid);
         return decodeList(flat, (s) => s.provider === provider && s.sid === sid);
+      }),
+
+    getAccounts: (key) =>
+      run(async () => {
+        const raw = await client.get(accountsKey(key));
+        if (raw === null) return null;
+        let parsed: BrowserAccounts;
+        try {
+          parsed = JSON.parse(raw) as BrowserAccounts;
+        } catch {
+          return null;
+        }
+        return clock() >= parsed.expiresAt ? null : parsed;
+      }),
+
+    setAccounts: (key, accounts) =>
+      run(async () => {
+        const ttl = Math.ceil(accounts.expiresAt - clock());
+        if (ttl <= 0) await client.del(accountsKey(key));
+        else await client.set(accountsKey(key), JSON.stringify(accounts), 'PX', ttl);
+      }),
+
+    destroyAccounts: (key) =>
+      run(async () => {
+        await client.del(accountsKey(key));
       }),
 
     putTransaction: (id, tx: LoginTransaction, expiresAt) =>

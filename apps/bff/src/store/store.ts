@@ -39,6 +39,8 @@ export interface LoginTransaction {
   createdAt: number;
   /** A step-up: what the sign-in must prove, and whose session it upgrades (absent for an ordinary sign-in). */
   stepUp?: StepUpRequest;
+  /** The sign-in adds an account to the browser's instead of replacing its session (`addAccount=1`). */
+  addAccount?: true;
 }
 
 /** `acr` and `maxAge` asked for at `/auth/login`, checked against the ID token at the callback. */
@@ -49,6 +51,21 @@ export interface StepUpRequest {
   maxAge: number | null;
   /** The `sub` of the session being upgraded; null when there was none (a new session is made). */
   upgradeOf: string | null;
+}
+
+/**
+ * The accounts one browser holds at once (`sign-in/browser-accounts.ts`), kept under the SHA-256 of its cookie
+ * once it holds more than one. It names sessions by their store keys (the handles `GET /api/sessions` shows),
+ * never by a cookie value, so it holds nothing secret; each session keeps its own expiry and revocation.
+ */
+export interface BrowserAccounts {
+  v: 1;
+  /** Store keys of the browser's account sessions, in the order they were added. */
+  accounts: string[];
+  /** The store key of the account the browser acts as. */
+  active: string;
+  /** When the record goes (epoch ms): the last absolute end of its sessions. */
+  expiresAt: number;
 }
 
 export interface SessionIdleUpdate {
@@ -92,6 +109,11 @@ export interface SessionStore {
   listByUser(provider: string, sub: string): Promise<Array<[string, StoredSession]>>;
   /** The live sessions a provider session (`sid`) spans, for back-channel logout tokens that carry no `sub`. */
   listBySid(provider: string, sid: string): Promise<Array<[string, StoredSession]>>;
+  /** A browser's accounts, or null when there is no such record or it expired (`expiresAt`). */
+  getAccounts(key: string): Promise<BrowserAccounts | null>;
+  /** Creates or replaces a browser's accounts; kept until `accounts.expiresAt`. */
+  setAccounts(key: string, accounts: BrowserAccounts): Promise<void>;
+  destroyAccounts(key: string): Promise<void>;
   putTransaction(id: string, tx: LoginTransaction, expiresAt: number): Promise<void>;
   /** Reads and deletes atomically: a second call with the same id gets null. */
   takeTransaction(id: string): Promise<LoginTransaction | null>;

@@ -401,6 +401,54 @@ export function describeSessionStore(
       });
     });
 
+    describe("a browser's accounts", () => {
+      const record = (expiresAt: number) => ({
+        v: 1 as const,
+        accounts: [newKey('alice'), newKey('bob')],
+        active: newKey('bob'),
+        expiresAt,
+      });
+
+      it('set, get (a copy), replace and destroy', async () => {
+        const key = storeKeyFor(newSessionId());
+        expect(await store.getAccounts(key)).toBeNull();
+        const first = record(now + HOUR);
+        await store.setAccounts(key, first);
+        const read = await store.getAccounts(key);
+        expect(read).toEqual(first);
+        read!.accounts.push('mutated');
+        expect(await store.getAccounts(key)).toEqual(first);
+        const second = { ...first, active: first.accounts[0]! };
+        await store.setAccounts(key, second);
+        expect(await store.getAccounts(key)).toEqual(second);
+        const peer = harness.openPeer ? await harness.openPeer() : store;
+        expect(await peer.getAccounts(key)).toEqual(second);
+        await store.destroyAccounts(key);
+        expect(await store.getAccounts(key)).toBeNull();
+        expect(await store.get(key)).toBeNull();
+      });
+
+      it('a record past its expiry reads as null; one dead when set is not kept', async () => {
+        const key = storeKeyFor(newSessionId());
+        await store.setAccounts(key, record(now + 1_000));
+        advance(1_000);
+        expect(await store.getAccounts(key)).toBeNull();
+        const born = storeKeyFor(newSessionId());
+        await store.setAccounts(born, record(now));
+        expect(await store.getAccounts(born)).toBeNull();
+      });
+
+      if (capabilities.persistent) {
+        it('survives a restart', async () => {
+          const key = storeKeyFor(newSessionId());
+          const kept = record(now + HOUR);
+          await store.setAccounts(key, kept);
+          store = await harness.reopen!();
+          expect(await store.getAccounts(key)).toEqual(kept);
+        });
+      }
+    });
+
     describe('races', () => {
       it('touch and update racing destroy never resurrect a session', async () => {
         const peer = harness.openPeer ? await harness.openPeer() : store;

@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { messageOf } from '../lib/messages.ts';
 import type { DashboardData } from '../lib/route-data.ts';
 import { ExportNotes } from './ExportNotes.tsx';
+import { AccountSwitcher } from './AccountSwitcher.tsx';
 import { Notes } from './Notes.tsx';
 import { SignInRequiredNotice } from './SignInRequired.tsx';
 
@@ -115,6 +116,8 @@ function Dashboard({ session: loaded, providerLabel }: Exclude<DashboardData, { 
         </button>
         <Link to="/sessions">Manage your sessions</Link>
       </p>
+
+      <AccountSwitcher />
 
       <Notes />
       <ExportNotes />

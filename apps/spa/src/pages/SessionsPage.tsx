@@ -48,12 +48,15 @@ function SessionList({ sessions }: { sessions: SessionSummary[] }) {
     setStatus(null);
     try {
       const outcome = await change();
-      if (outcome === 'signed-out') {
+      // A browser holding several accounts goes on as another of them.
+      const next = outcome === 'signed-out' ? await store.refresh().catch(() => null) : null;
+      if (outcome === 'signed-out' && !next) {
         store.signedOut('signed_out');
         await navigate('/', { replace: true });
         return;
       }
-      setStatus({ error: false, text: outcome });
+      const who = next ? (next.user.name ?? next.user.sub) : null;
+      setStatus({ error: false, text: who ? `Signed out of that account; you are now ${who}.` : outcome });
       await revalidator.revalidate();
     } catch (error) {
       if (isUnauthenticated(error)) {
