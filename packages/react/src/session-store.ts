@@ -239,8 +239,13 @@ export function createSessionStore(client: GatehouseClient, options: SessionStor
   }
 
   function onTabMessage(message: TabMessage): void {
-    if (message.type === 'signed-out') signedOut('signed_out');
-    else if (message.type === 'signed-in') {
+    if (message.type === 'signed-out') {
+      // A browser holding several accounts signs out of the active one only: ask before showing signed out.
+      client.getSession({ slide: false }).then(
+        (session) => (session ? apply(session, 'tab') : signedOut('signed_out')),
+        () => signedOut('signed_out'),
+      );
+    } else if (message.type === 'signed-in') {
       if (state.status !== 'authenticated') read(false).catch(() => {});
     } else if (state.status === 'authenticated' && state.session?.user.sub === message.session.user.sub) {
       apply(message.session, 'tab');

@@ -208,9 +208,13 @@ describe('useSession', () => {
 
   it('signOut posts the logout, leaves for redirectTo and tells the other tabs', async () => {
     vi.useRealTimers();
+    let signedIn = true;
     stubBff({
-      'GET /api/session': () => json(aliceSession(60 * MINUTE)),
-      'POST /auth/logout': () => json({ redirectTo: 'http://idp.test/end' }),
+      'GET /api/session': () => (signedIn ? json(aliceSession(60 * MINUTE)) : unauthenticated()),
+      'POST /auth/logout': () => {
+        signedIn = false;
+        return json({ redirectTo: 'http://idp.test/end' });
+      },
     });
     const channelName = `test-${Math.random()}`;
     const navigate = vi.fn();
@@ -222,6 +226,34 @@ describe('useSession', () => {
     expect(navigate).toHaveBeenCalledWith('http://idp.test/end');
     await vi.waitFor(() =>
       expect(there.session.getSnapshot()).toMatchObject({ status: 'unauthenticated', ended: 'signed_out' }),
+    );
+    stops.forEach((stop) => stop());
+  });
+
+  it('a sign-out that leaves another account of the browser shows that account in the other tabs', async () => {
+    vi.useRealTimers();
+    const bob = aliceSession(60 * MINUTE, {
+      user: { sub: 'bob', name: 'Bob Builder', email: 'bob@example.com', picture: null },
+    });
+    let active = 'alice';
+    stubBff({
+      'GET /api/session': () => json(active === 'alice' ? aliceSession(60 * MINUTE) : bob),
+      'POST /auth/logout': () => {
+        active = 'bob';
+        return json({ redirectTo: 'http://idp.test/end' });
+      },
+    });
+    const channelName = `test-${Math.random()}`;
+    const here = createGatehouse({ bffUrl: BFF, tabSync: channelName, navigate: vi.fn(), live: false });
+    const there = createGatehouse({ bffUrl: BFF, tabSync: channelName, navigate: vi.fn(), live: false });
+    const stops = [here.session.start(), there.session.start()];
+    await vi.waitFor(() => expect(there.session.getSnapshot().session?.user.sub).toBe('alice'));
+    await here.session.signOut();
+    await vi.waitFor(() =>
+      expect(there.session.getSnapshot()).toMatchObject({
+        status: 'authenticated',
+        session: { user: { sub: 'bob' } },
+      }),
     );
     stops.forEach((stop) => stop());
   });
