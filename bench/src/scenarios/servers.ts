@@ -58,8 +58,8 @@ export interface Servers {
   'gatehouse-memory-metrics': ChildHandle<GatehouseInfo>;
   'gatehouse-file': ChildHandle<GatehouseInfo>;
   /**
-   * The product as `pnpm start` runs it: the default (file) store, the default level (info), and its log lines
-   * read and prefixed by the same code as `pnpm start`'s, on the same core.
+   * The product as `pnpm start` runs it: the default (file) store, the default level (info), metrics on (the
+   * default), and its log lines read and prefixed by the same code as `pnpm start`'s, on the same core.
    */
   'gatehouse-start': ChildHandle<GatehouseInfo>;
   'gatehouse-redis': ChildHandle<GatehouseInfo>;
@@ -242,7 +242,7 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       'gatehouse-memory-info-log': () => gatehouse('gatehouse-memory-info-log', 'memory', 'info'),
       'gatehouse-memory-metrics': () => gatehouse('gatehouse-memory-metrics', 'memory', 'warn', true),
       'gatehouse-file': () => gatehouse('gatehouse-file', 'file'),
-      'gatehouse-start': () => gatehouse('gatehouse-start', 'file', 'info', false, undefined, true),
+      'gatehouse-start': () => gatehouse('gatehouse-start', 'file', 'info', true, undefined, true),
       'gatehouse-redis': () => gatehouse('gatehouse-redis', 'redis'),
       'redis-sentinel': () =>
         redisSet(
