@@ -71,5 +71,5 @@ export const SMOKE: Profile = {
   memorySessions: 500,
   eventStreams: 100,
   enforceBudgets: false,
-  deadlineS: 8 * 60,
+  deadlineS: 10 * 60,
 };
