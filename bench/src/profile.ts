@@ -36,7 +36,7 @@ export const FULL: Profile = {
   connections: 32,
   sessions: 10_000,
   callbackRate: 200,
-  sessionLatencyRate: 4_000,
+  sessionLatencyRate: 2_000,
   memorySessions: 10_000,
   eventStreams: 1_000,
   enforceBudgets: true,

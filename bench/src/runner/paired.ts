@@ -147,7 +147,7 @@ function failNoThroughput(): never {
  * The most the open-loop client sends on its core without falling behind its own schedule (it would then add
  * its own queue to both sides' latency).
  */
-export const MAX_OPEN_LOOP_RATE = 8_000;
+export const MAX_OPEN_LOOP_RATE = 5_000;
 
 /**
  * About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue,
