@@ -5,8 +5,8 @@
 // Prints the URL to open once all of them answer.
 // If any child exits, the others are stopped and this exits non-zero; SIGINT/SIGTERM stop them all.
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { prefixLines } from './prefix-lines.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
@@ -52,16 +52,7 @@ const services = [
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;
 
-// eslint-disable-next-line no-control-regex -- ANSI escape sequences are what this strips
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 const log = (line) => process.stdout.write(`[start] ${line}\n`);
-
-/** Copies a stream line by line with a prefix. */
-function prefixLines(stream, prefix, out) {
-  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-    out.write(`${prefix} ${line.replace(ANSI, '')}\n`);
-  });
-}
 
 /** Runs pnpm in its own process group (so the whole tree — pnpm, tsx, node — can be signalled). */
 function runPnpm(name, args) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { FULL, SMOKE } from './profile.ts';
+import { FULL, QUICK, SMOKE } from './profile.ts';
 import { describeMachine } from './report/machine.ts';
 import type { ScenarioReport } from './report/model.ts';
 import { resultsMarkdown, resultsTable, verdictCounts } from './report/results-md.ts';
@@ -16,12 +16,13 @@ import { serverStarters, type ServerName, type ServerSettings } from './scenario
 
 /**
  * `pnpm bench` (full: writes bench/RESULTS.md, exits 1 when a budget is missed) and `pnpm bench:smoke` (every
- * scenario for a second or so: exits 1 only when one does not work). Options: `--only=<id>,<id>` runs some
+ * scenario for a second or so: exits 1 only when one does not work). Options: `--quick` (shorter passes, see
+ * profile.ts), `--only=<id>,<id>` runs some
  * scenarios (and writes no RESULTS.md); `--cpu-prof` writes CPU profiles of the Gatehouse servers to
  * bench/profiles/.
  */
 const args = process.argv.slice(2);
-const profile = args.includes('--smoke') ? SMOKE : FULL;
+const profile = args.includes('--smoke') ? SMOKE : args.includes('--quick') ? QUICK : FULL;
 const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)

@@ -1,6 +1,6 @@
 /** How long and how hard: `full` for `pnpm bench`, `smoke` for CI (it proves every scenario works, no more). */
 export interface Profile {
-  name: 'full' | 'smoke';
+  name: 'full' | 'quick' | 'smoke';
   /** Interleaved passes of baseline and subject. */
   passes: number;
   /** Seconds of one maximum-throughput run (wrk counts whole seconds). */
@@ -15,6 +15,8 @@ export interface Profile {
   sessions: number;
   /** Callbacks per second in the callback scenario. */
   callbackRate: number;
+  /** `GET /api/session` per second where two stores' tails are compared at one fixed rate. */
+  sessionLatencyRate: number;
   /** Sessions stored for the memory-per-session measurement. */
   memorySessions: number;
   /** Open `GET /api/session/events` streams in the event-streams scenario. */
@@ -34,10 +36,26 @@ export const FULL: Profile = {
   connections: 32,
   sessions: 10_000,
   callbackRate: 200,
+  sessionLatencyRate: 2_000,
   memorySessions: 10_000,
   eventStreams: 1_000,
   enforceBudgets: true,
-  deadlineS: 40 * 60,
+  deadlineS: 60 * 60,
+};
+
+/**
+ * `--quick`: the full run's measurements, shorter (3 passes of 3 s, 2,000 sessions), for checking a change with
+ * `--only`; budgets are judged but it writes no RESULTS.md.
+ */
+export const QUICK: Profile = {
+  ...FULL,
+  name: 'quick',
+  passes: 3,
+  throughputS: 3,
+  latencyS: 3,
+  warmupS: 1,
+  sessions: 2_000,
+  memorySessions: 2_000,
 };
 
 export const SMOKE: Profile = {
@@ -49,8 +67,9 @@ export const SMOKE: Profile = {
   connections: 8,
   sessions: 100,
   callbackRate: 50,
+  sessionLatencyRate: 300,
   memorySessions: 500,
   eventStreams: 100,
   enforceBudgets: false,
-  deadlineS: 8 * 60,
+  deadlineS: 10 * 60,
 };

@@ -7,6 +7,12 @@ import pino, { type Logger } from 'pino';
  * that operators need, while an authorization `code` only ever travels in callback parameters.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  // stdout, buffered: lines go out in writes of at least 8 KiB, or every 100 ms, whichever comes first. A write per
+  // access-log line cost more than the response's own write once stdout was a pipe (`pnpm start`, a container
+  // runtime), woke the reader for every line, and blocked the event loop whenever that reader was slow. pino
+  // writes out what is pending when the process exits.
+  const out =
+    destination ?? pino.destination({ dest: 1, sync: false, minLength: 8 * 1024, periodicFlush: 100 });
   return pino(
     {
       level,
@@ -36,6 +42,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
     },
-    destination,
+    out,
   );
 }

@@ -36,7 +36,7 @@ export {
 export type { SessionStore, StoredSession } from '../../../apps/bff/src/store/store.ts';
 export { createTokenCipher, type TokenCipher } from '../../../apps/bff/src/tokens/token-cipher.ts';
 export type { TokenSet } from '../../../apps/bff/src/tokens/token-set.ts';
-export { sealTokens } from '../../../apps/bff/src/tokens/sealed-tokens.ts';
+export { openTokens, sealTokens } from '../../../apps/bff/src/tokens/sealed-tokens.ts';
 // The real Sentinel set and Cluster the BFF's own tests start, for the Redis-topology scenarios.
 export {
   CLUSTER_BUS_OFFSET,

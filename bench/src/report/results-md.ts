@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.ts';
+import { MAX_OPEN_LOOP_RATE } from '../runner/paired.ts';
 import type { Machine } from './machine.ts';
 import type { Row, ScenarioReport, Verdict } from './model.ts';
 
@@ -79,15 +80,20 @@ the median.
 - Load: wrk, one thread, keep-alive, one request in flight per connection (no pipelining); maximum throughput
   with ${profile.connections} connections, ${profile.passes} × ${profile.throughputS} s per side; then
   ${profile.passes} × ${profile.latencyS} s per side at a fixed rate of about half the baseline's maximum (at most
-  80 % of Gatehouse's), paced wrk2-style; ${profile.warmupS} s warm-up per server. CPU per request is the server
+  80 % of Gatehouse's, at most ${MAX_OPEN_LOOP_RATE.toLocaleString('en')} req/s), open loop: an undici client sends each request
+  at its intended time and measures latency from then (no coordinated omission); ${profile.warmupS} s warm-up per
+  server. Scenarios against the library floor run the throughput passes only. CPU per request is the server
   process's own \`process.cpuUsage()\` delta over the run, read over IPC.
-- Gatehouse: \`createApp\` with the real stores, cipher and provider registry, \`LOG_LEVEL=warn\`,
+- Gatehouse: \`createApp\` with the real stores, cipher and provider registry, \`LOG_LEVEL=warn\` and stdout on
+  /dev/null (except the \`pnpm start\` rows: file store, \`LOG_LEVEL=info\`, metrics on, stdout through
+  \`scripts/prefix-lines.mjs\`),
   ${profile.sessions.toLocaleString('en')} realistic sessions seeded per store (sealed JWT access and ID tokens,
   refresh token, sid, user agent); the load cycles through all of them.
 
 Budgets: ${counts.met} met, ${counts.missed} missed${counts.pending ? `, ${counts.pending} pending` : ''}${counts.failed ? `, ${counts.failed} failed` : ''}. Why the missed ones are missed, what the CPU profiles
 showed and what was fixed: [PROFILES.md](PROFILES.md). Rows titled *reference* have no budget; they measure
 what is out of Gatehouse's hands against the same baselines: a one-middleware Koa app (the framework alone),
+the named-library floor (Koa, koa-session over a Map, @koa/router, each route's own work; the ≥ 0.9 budgets),
 \`GET /api/session\` and \`GET /auth/login\` served with no framework at all (each route's own work), and a relay
 that does nothing but relay (the second HTTP exchange alone).
 

@@ -21,9 +21,15 @@ export interface ChildLaunch {
   /** Extra Node flags, e.g. `--expose-gc` or `--cpu-prof`. */
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /**
+   * Where the child's stdout goes: nowhere (the default, as cheap as it gets), or, as `pnpm start` shows it,
+   * through `scripts/prefix-lines.mjs` with this prefix, a process of its own on the child's core.
+   */
+  stdout?: { prefix: string };
 }
 
 const BENCH_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PREFIX_LINES = fileURLToPath(new URL('../../../scripts/prefix-lines.mjs', import.meta.url));
 const STDERR_KEPT = 16 * 1024;
 
 export async function startChild<Info>(
@@ -32,6 +38,11 @@ export async function startChild<Info>(
   options: unknown,
   launch: ChildLaunch,
 ): Promise<ChildHandle<Info>> {
+  const prefixer = launch.stdout
+    ? spawnTracked(process.execPath, [PREFIX_LINES, launch.stdout.prefix], launch.core, {
+        stdio: ['pipe', 'ignore', 'inherit'],
+      })
+    : null;
   const child: ChildProcess = spawnTracked(
     process.execPath,
     [...(launch.nodeArgs ?? []), '--import', 'tsx', fileURLToPath(entry)],
@@ -40,7 +51,7 @@ export async function startChild<Info>(
       cwd: BENCH_DIR,
       env: { ...process.env, [OPTIONS_VARIABLE]: JSON.stringify(options) },
       // stdout (a server's access log, when its level logs one) goes to /dev/null, as cheap as it gets.
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', prefixer ? prefixer.stdin! : 'ignore', 'pipe', 'ipc'],
     },
   );
   let stderr = '';
@@ -54,6 +65,7 @@ export async function startChild<Info>(
   child.once('exit', (code, signal) => {
     for (const { reject } of pending.values()) reject(failure(`exited (${signal ?? code})`));
     pending.clear();
+    prefixer?.stdin?.end();
   });
 
   const ready = await new Promise<{ port: number; info: Info }>((resolve, reject) => {

@@ -29,12 +29,12 @@ export function metric(result: PairResult, name: MetricName): Spread | null {
     case 'cpu':
       return throughput && spread(perPass(throughput, (b, s) => b.cpuUsPerRequest / s.cpuUsPerRequest));
     case 'p50-ratio':
-      return spread(perPass(latency, (b, s) => s.p50Us / b.p50Us));
+      return latency && spread(perPass(latency, (b, s) => s.p50Us / b.p50Us));
     case 'p99-ratio':
-      return spread(perPass(latency, (b, s) => s.p99Us / b.p99Us));
+      return latency && spread(perPass(latency, (b, s) => s.p99Us / b.p99Us));
     case 'added-p50-ms':
-      return spread(perPass(latency, (b, s) => (s.p50Us - b.p50Us) / 1000));
+      return latency && spread(perPass(latency, (b, s) => (s.p50Us - b.p50Us) / 1000));
     case 'added-p99-ms':
-      return spread(perPass(latency, (b, s) => (s.p99Us - b.p99Us) / 1000));
+      return latency && spread(perPass(latency, (b, s) => (s.p99Us - b.p99Us) / 1000));
   }
 }

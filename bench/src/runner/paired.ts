@@ -1,6 +1,7 @@
 import type { Profile } from '../profile.ts';
 import type { ChildHandle } from './child-server.ts';
 import { spread } from './stats.ts';
+import { runOpenLoop } from './open-loop.ts';
 import { runLoad, type LoadTarget } from './wrk.ts';
 
 /**
@@ -9,8 +10,10 @@ import { runLoad, type LoadTarget } from './wrk.ts';
  * 1. a warm-up run of each;
  * 2. `passes` maximum-throughput passes, interleaved (baseline then subject, then subject then baseline, …,
  *    so a drift of the machine hits both alike), each with the server's CPU time per request read over IPC;
- * 3. `passes` fixed-rate passes at about half the baseline's maximum (never above 80 % of the subject's),
- *    interleaved the same way, for p50/p99 latency.
+ * 3. `passes` fixed-rate passes at about half the baseline's maximum (never above 80 % of the subject's, nor
+ *    above what the open-loop client sends on its core), interleaved the same way, for p50/p99 latency measured
+ *    from each request's intended send time (`open-loop.ts`). A scenario that judges throughput alone skips
+ *    them (`latencyRate: null`).
  */
 
 export interface RunInfo {
@@ -32,7 +35,8 @@ export interface PairPlan {
   subject: Side;
   /** Maximum-throughput passes; without them, `latencyRate` must be a number. */
   throughput: boolean;
-  latencyRate: 'half-baseline' | number;
+  /** The fixed rate of the latency passes; null: no latency passes. */
+  latencyRate: 'half-baseline' | number | null;
 }
 
 export interface Sample {
@@ -50,7 +54,7 @@ export interface SidePair {
 
 export interface PairResult {
   throughput: SidePair | null;
-  latency: SidePair & { rate: number };
+  latency: (SidePair & { rate: number }) | null;
   /** One line per run that saw errors; a run with errors is still recorded. */
   errors: string[];
 }
@@ -70,12 +74,14 @@ export async function runPair(
     const side = sides[role];
     const target = await side.target(run);
     const before = await side.server.cpuMicros();
-    const result = await runLoad(target, {
-      connections: profile.connections,
-      durationS: run.durationS,
-      core: clientCore,
-      ...(run.rate === undefined ? {} : { rate: run.rate }),
-    });
+    const result =
+      run.rate === undefined
+        ? await runLoad(target, {
+            connections: profile.connections,
+            durationS: run.durationS,
+            core: clientCore,
+          })
+        : await runOpenLoop(target, { rate: run.rate, durationS: run.durationS });
     const cpu = (await side.server.cpuMicros()) - before;
     if (result.errors > 0)
       errors.push(`${side.label}, ${run.phase} pass ${run.pass + 1}: ${result.errorDetail}`);
@@ -118,12 +124,13 @@ export async function runPair(
         phase: 'warmup',
         pass: 0,
         durationS: profile.warmupS,
-        ...(plan.throughput ? {} : { rate: plan.latencyRate as number }),
+        ...(plan.throughput || typeof plan.latencyRate !== 'number' ? {} : { rate: plan.latencyRate }),
       });
     }
   }
 
   const throughput = plan.throughput ? await interleaved('throughput', profile.throughputS) : null;
+  if (plan.latencyRate === null) return { throughput, latency: null, errors };
   const rate =
     typeof plan.latencyRate === 'number'
       ? plan.latencyRate
@@ -136,9 +143,18 @@ function failNoThroughput(): never {
   throw new Error('a half-baseline rate needs the throughput passes');
 }
 
-/** About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue. */
+/**
+ * The most the open-loop client sends on its core without falling behind its own schedule (it would then add
+ * its own queue to both sides' latency).
+ */
+export const MAX_OPEN_LOOP_RATE = 5_000;
+
+/**
+ * About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue,
+ * and at most what the client sends on time.
+ */
 function halfBaselineRate(throughput: SidePair): number {
   const baseline = spread(throughput.baseline.map((s) => s.rps)).median;
   const subject = spread(throughput.subject.map((s) => s.rps)).median;
-  return Math.max(1, Math.round(Math.min(baseline * 0.5, subject * 0.8)));
+  return Math.max(1, Math.round(Math.min(baseline * 0.5, subject * 0.8, MAX_OPEN_LOOP_RATE)));
 }

@@ -4,6 +4,8 @@ import { callbackScenario } from './callback.ts';
 import { eventStreamsScenario } from './event-streams.ts';
 import { frameworklessScenario } from './frameworkless.ts';
 import { koaFloorScenario } from './koa-floor.ts';
+import { proxyOverRelayScenario, redisTailScenario } from './latency-budgets.ts';
+import { floorScenario, type FloorRoute } from './library-floor.ts';
 import { loginScenario } from './login.ts';
 import { memoryScenario } from './memory.ts';
 import { metricsOverheadScenario } from './metrics-overhead.ts';
@@ -11,6 +13,27 @@ import { proxyScenario } from './proxy.ts';
 import { redisTopologyScenario, waitCostScenario } from './redis-topologies.ts';
 import type { Scenario } from './scenario.ts';
 import { sessionScenario } from './session.ts';
+import type { ServerName } from './servers.ts';
+
+const ROUTE_TITLES: Record<FloorRoute, string> = {
+  session: 'GET /api/session',
+  login: 'GET /auth/login',
+  proxy: 'GET /api/proxy/notes/…',
+};
+
+/** Gatehouse over the named-library floor, one route on one of its configurations. */
+const floor = (
+  route: FloorRoute,
+  subject: Extract<ServerName, `gatehouse-${string}`>,
+  configuration: string,
+  id: string,
+): Scenario =>
+  floorScenario({
+    id: `floor-${route}-${id}`,
+    title: `${ROUTE_TITLES[route]}, ${configuration}`,
+    route,
+    subject,
+  });
 
 /**
  * Every scenario, in running order: those of one Gatehouse server follow each other, so each server starts (and
@@ -27,12 +50,16 @@ export const SCENARIOS: Scenario[] = [
   metricsOverheadScenario,
   callbackScenario,
   proxyScenario,
+  proxyOverRelayScenario,
+  floor('session', 'gatehouse-memory', 'memory store', 'memory'),
+  floor('proxy', 'gatehouse-memory', 'memory store', 'memory'),
   loginScenario({
     id: 'login-memory',
     title: 'GET /auth/login, memory store',
     subject: 'gatehouse-memory',
     budget: 0.5,
   }),
+  floor('login', 'gatehouse-memory', 'memory store', 'memory'),
   sessionScenario({
     id: 'session-memory-info-log',
     title: 'GET /api/session, memory store, LOG_LEVEL=info (the default level)',
@@ -52,8 +79,44 @@ export const SCENARIOS: Scenario[] = [
     title: 'GET /api/session, file store (the default store)',
     subject: 'gatehouse-file',
     baseline: 'eoc',
-    budgets: { throughput: { min: 5 } },
+    budgets: { throughput: { min: 3 } },
   }),
+  sessionScenario({
+    id: 'session-vs-better-auth',
+    title: 'GET /api/session, file store (the default store)',
+    subject: 'gatehouse-file',
+    baseline: 'better-auth',
+    budgets: { throughput: { min: 1 } },
+  }),
+  sessionScenario({
+    id: 'session-vs-better-auth-cookie-cache',
+    title: 'GET /api/session, file store (the default store)',
+    subject: 'gatehouse-file',
+    baseline: 'better-auth-cookie-cache',
+    budgets: {},
+  }),
+  floor('session', 'gatehouse-file', 'file store', 'file'),
+  floor('proxy', 'gatehouse-file', 'file store', 'file'),
+  floor('login', 'gatehouse-file', 'file store', 'file'),
+  floor(
+    'session',
+    'gatehouse-start',
+    'as `pnpm start` runs it (file store, LOG_LEVEL=info, log piped)',
+    'start',
+  ),
+  floor(
+    'proxy',
+    'gatehouse-start',
+    'as `pnpm start` runs it (file store, LOG_LEVEL=info, log piped)',
+    'start',
+  ),
+  floor(
+    'login',
+    'gatehouse-start',
+    'as `pnpm start` runs it (file store, LOG_LEVEL=info, log piped)',
+    'start',
+  ),
+  redisTailScenario,
   sessionScenario({
     id: 'session-redis',
     title: 'GET /api/session, Redis store',
@@ -61,6 +124,8 @@ export const SCENARIOS: Scenario[] = [
     baseline: 'raw',
     budgets: { throughput: { min: 0.6 }, 'p99-ratio': { max: 2 } },
   }),
+  floor('session', 'gatehouse-redis', 'Redis store', 'redis'),
+  floor('proxy', 'gatehouse-redis', 'Redis store', 'redis'),
   redisTopologyScenario({ id: 'session-redis-sentinel', route: 'session', topology: 'sentinel' }),
   redisTopologyScenario({ id: 'session-redis-cluster', route: 'session', topology: 'cluster' }),
   waitCostScenario,
@@ -70,6 +135,7 @@ export const SCENARIOS: Scenario[] = [
     subject: 'gatehouse-redis',
     budget: 0.35,
   }),
+  floor('login', 'gatehouse-redis', 'Redis store', 'redis'),
   redisTopologyScenario({ id: 'login-redis-sentinel', route: 'login', topology: 'sentinel' }),
   redisTopologyScenario({ id: 'login-redis-cluster', route: 'login', topology: 'cluster' }),
   koaFloorScenario,

@@ -24,7 +24,8 @@ export interface PairedScenario {
   /** What a right answer looks like; a message when this one is wrong. */
   check(role: 'baseline' | 'subject', answer: Answer): string | null;
   throughput: boolean;
-  latencyRate: 'half-baseline' | ((profile: Profile) => number);
+  /** null: throughput passes only. */
+  latencyRate: 'half-baseline' | ((profile: Profile) => number) | null;
   figures: Array<{ metric: MetricName; budget?: Budget }>;
   /** A reason when the subject does not offer the feature yet: the scenario is reported as pending. */
   pending?(answer: Answer): string | null;
@@ -45,11 +46,13 @@ function details(
       parts.push(`${median(throughput.map((s) => s.rps)).toFixed(0)} req/s`);
       parts.push(`${median(throughput.map((s) => s.cpuUsPerRequest)).toFixed(0)} µs CPU/req`);
     }
-    const latency = result.latency[role];
-    parts.push(
-      `at ${result.latency.rate} req/s p50 ${ms(median(latency.map((s) => s.p50Us)))} ms, ` +
-        `p99 ${ms(median(latency.map((s) => s.p99Us)))} ms`,
-    );
+    const latency = result.latency?.[role];
+    if (latency) {
+      parts.push(
+        `at ${result.latency!.rate} req/s p50 ${ms(median(latency.map((s) => s.p50Us)))} ms, ` +
+          `p99 ${ms(median(latency.map((s) => s.p99Us)))} ms`,
+      );
+    }
     return `  - ${sides[role].label}: ${parts.join(', ')}`;
   };
   return [`- **${def.title}** (medians):`, line('baseline'), line('subject')];
@@ -84,7 +87,10 @@ export function pairedScenario(def: PairedScenario): Scenario {
       }
       if (report.errors.length > 0) return report;
 
-      const rate = def.latencyRate === 'half-baseline' ? 'half-baseline' : def.latencyRate(ctx.profile);
+      const rate =
+        def.latencyRate === 'half-baseline' || def.latencyRate === null
+          ? def.latencyRate
+          : def.latencyRate(ctx.profile);
       const result = await runPair(
         { ...sides, throughput: def.throughput, latencyRate: rate },
         ctx.profile,

@@ -6,6 +6,8 @@ import { startChild, type ChildHandle } from '../runner/child-server.ts';
 import type { ServerPool, Starters } from '../runner/pool.ts';
 import { directAccessToken } from '../fixtures/tokens.ts';
 import type { BareRelayOptions } from '../servers/bare-relay.ts';
+import type { BetterAuthInfo, BetterAuthOptions } from '../servers/better-auth.ts';
+import type { KoaSessionFloorInfo, KoaSessionFloorOptions } from '../servers/koa-session-floor.ts';
 import type { EocInfo, EocOptions } from '../servers/eoc.ts';
 import type { FakeOpInfo, FakeOpOptions } from '../servers/fake-op.ts';
 import type { FrameworklessLoginOptions } from '../servers/frameworkless-login.ts';
@@ -45,11 +47,21 @@ export interface Servers {
   frameworkless: ChildHandle<FrameworklessInfo>;
   'frameworkless-login': ChildHandle<unknown>;
   'bare-relay': ChildHandle<unknown>;
+  /** The named-library floor: Koa, koa-session over a Map, @koa/router; session, login and proxy routes. */
+  'koa-session-floor': ChildHandle<KoaSessionFloorInfo>;
+  /** The peer: Better Auth on its SQLite database, and with its cookie cache on. */
+  'better-auth': ChildHandle<BetterAuthInfo>;
+  'better-auth-cookie-cache': ChildHandle<BetterAuthInfo>;
   'gatehouse-memory': ChildHandle<GatehouseInfo>;
   'gatehouse-memory-info-log': ChildHandle<GatehouseInfo>;
   /** The memory-store server with Prometheus metrics on (the others run with them off). */
   'gatehouse-memory-metrics': ChildHandle<GatehouseInfo>;
   'gatehouse-file': ChildHandle<GatehouseInfo>;
+  /**
+   * The product as `pnpm start` runs it: the default (file) store, the default level (info), metrics on (the
+   * default), and its log lines read and prefixed by the same code as `pnpm start`'s, on the same core.
+   */
+  'gatehouse-start': ChildHandle<GatehouseInfo>;
   'gatehouse-redis': ChildHandle<GatehouseInfo>;
   /** Private Redis topologies on free ports (client core): master + replica + three sentinels; three masters. */
   'redis-sentinel': RedisSet<SentinelSet>;
@@ -131,6 +143,7 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       logLevel = 'warn',
       metrics = false,
       redisTopology?: Record<string, string>,
+      asStarted = false,
     ): Promise<ChildHandle<GatehouseInfo>> => {
       const [op, upstream] = await Promise.all([pool.get('op'), pool.get('upstream')]);
       const options: GatehouseOptions = {
@@ -145,7 +158,12 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
         workDir: settings.workDir,
         metrics,
       };
-      return startChild<GatehouseInfo>(name, entry('gatehouse'), options, profiled);
+      return startChild<GatehouseInfo>(
+        name,
+        entry('gatehouse'),
+        options,
+        asStarted ? { ...profiled, stdout: { prefix: '[bff]' } } : profiled,
+      );
     };
 
     const fakeOp = (name: string, core: typeof launch) => {
@@ -193,6 +211,28 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
         const options: BareRelayOptions = { upstream: upstream.url, accessToken: directAccessToken() };
         return startChild<unknown>('bare relay', entry('bare-relay'), options, launch);
       },
+      'koa-session-floor': async () => {
+        const [op, upstream] = await Promise.all([pool.get('op'), pool.get('upstream')]);
+        const options: KoaSessionFloorOptions = {
+          sessions: settings.profile.sessions,
+          issuer: op.info.issuer,
+          upstream: upstream.url,
+        };
+        return startChild<KoaSessionFloorInfo>(
+          'Koa + koa-session + @koa/router',
+          entry('koa-session-floor'),
+          options,
+          launch,
+        );
+      },
+      'better-auth': () => {
+        const options: BetterAuthOptions = { workDir: settings.workDir, cookieCache: false };
+        return startChild<BetterAuthInfo>('Better Auth', entry('better-auth'), options, launch);
+      },
+      'better-auth-cookie-cache': () => {
+        const options: BetterAuthOptions = { workDir: settings.workDir, cookieCache: true };
+        return startChild<BetterAuthInfo>('Better Auth, cookie cache', entry('better-auth'), options, launch);
+      },
       eoc: async () => {
         const op = await pool.get('op');
         const options: EocOptions = { issuer: op.info.issuer };
@@ -202,6 +242,7 @@ export function serverStarters(settings: ServerSettings): (pool: ServerPool<Serv
       'gatehouse-memory-info-log': () => gatehouse('gatehouse-memory-info-log', 'memory', 'info'),
       'gatehouse-memory-metrics': () => gatehouse('gatehouse-memory-metrics', 'memory', 'warn', true),
       'gatehouse-file': () => gatehouse('gatehouse-file', 'file'),
+      'gatehouse-start': () => gatehouse('gatehouse-start', 'file', 'info', true, undefined, true),
       'gatehouse-redis': () => gatehouse('gatehouse-redis', 'redis'),
       'redis-sentinel': () =>
         redisSet(

@@ -18,14 +18,19 @@ export interface SessionScenarioOptions {
   id: string;
   title: string;
   subject: Extract<ServerName, `gatehouse-${string}`>;
-  baseline: 'raw' | 'eoc';
+  baseline: 'raw' | 'eoc' | 'better-auth' | 'better-auth-cookie-cache';
   budgets: Partial<Record<MetricName, Budget>>;
 }
 
 const BASELINE_LABELS = {
   raw: 'raw node:http, same JSON',
   eoc: 'express-openid-connect, same profile',
+  'better-auth': 'Better Auth get-session, its SQLite database (defaults)',
+  'better-auth-cookie-cache': 'Better Auth get-session, cookie cache on',
 } as const;
+
+/** A peer's own session route, with the session cookie it gave at sign-in. */
+const PEER_PATHS = { eoc: '/api/session', 'better-auth': '/api/auth/get-session' } as const;
 
 export function sessionScenario(options: SessionScenarioOptions): Scenario {
   const figures: MetricName[] = ['throughput', 'cpu', 'p99-ratio', 'added-p50-ms'];
@@ -44,18 +49,21 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
           subject: { label: 'Gatehouse', server: gatehouse, target: () => subject },
         };
       }
-      const eoc = await servers.get('eoc');
+      const peer = await servers.get(options.baseline);
       const baseline: LoadTarget = {
-        url: eoc.url,
-        headers: { ...SPA_FETCH_HEADERS, Cookie: eoc.info.cookie },
-        path: '/api/session',
+        url: peer.url,
+        headers: { ...SPA_FETCH_HEADERS, Cookie: peer.info.cookie },
+        path: PEER_PATHS[options.baseline === 'eoc' ? 'eoc' : 'better-auth'],
       };
       return {
-        baseline: { label: 'express-openid-connect', server: eoc, target: () => baseline },
+        baseline: { label: peer.name, server: peer, target: () => baseline },
         subject: { label: 'Gatehouse', server: gatehouse, target: () => subject },
       };
     },
-    check: (_role, answer) => notSessionInfo(answer),
+    check: (role, answer) =>
+      role === 'baseline' && options.baseline.startsWith('better-auth')
+        ? notBetterAuthSession(answer)
+        : notSessionInfo(answer),
     throughput: true,
     latencyRate: 'half-baseline',
     figures: figures.map((metric) => ({ metric, budget: options.budgets[metric] })),
@@ -63,7 +71,9 @@ export function sessionScenario(options: SessionScenarioOptions): Scenario {
 }
 
 /** `GET /api/session` as the SPA sends it, cycling through every session seeded into `gatehouse`. */
-export function sessionTarget(gatehouse: ChildHandle<GatehouseInfo>): LoadTarget {
+export function sessionTarget(
+  gatehouse: ChildHandle<Pick<GatehouseInfo, 'cookieName' | 'sessionIds'>>,
+): LoadTarget {
   return {
     url: gatehouse.url,
     headers: SPA_FETCH_HEADERS,
@@ -80,4 +90,13 @@ export function notSessionInfo(answer: { status: number; body: string }): string
     return `expected 200 with a SessionInfo, got ${answer.status} ${answer.body.slice(0, 200)}`;
   }
   return null;
+}
+
+/** Why an answer is not Better Auth's `get-session` 200 with a session and its user, or null when it is. */
+function notBetterAuthSession(answer: { status: number; body: string }): string | null {
+  const body = jsonOf(answer.body);
+  const user = body?.user as { id?: unknown } | undefined;
+  return answer.status === 200 && typeof user?.id === 'string' && typeof body?.session === 'object'
+    ? null
+    : `expected 200 with a session, got ${answer.status} ${answer.body.slice(0, 200)}`;
 }

@@ -29,6 +29,9 @@ class RequestState {
  * states.
  */
 export function requestLog(logger: Logger): Middleware {
+  // The access line holds only these five fields, none of them a secret: redaction, which pino runs on every
+  // line and which cost several times the rest of the line, has nothing to find in it.
+  const access = logger.child({}, { redact: { paths: [] } });
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const requestId = INCOMING_ID.test(incoming) ? incoming : randomUUID();
@@ -40,7 +43,7 @@ export function requestLog(logger: Logger): Middleware {
     try {
       await next();
     } finally {
-      logger.info(
+      access.info(
         {
           requestId,
           method: ctx.method,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { ExpiryQueue } from './expiry-queue.ts';
 import type {
   BrowserAccounts,
   LoginTransaction,
@@ -17,8 +18,9 @@ import { StoreUnavailableError } from './store.ts';
  * Use the file store (one instance) or the Redis store (several) anywhere else.
  *
  * Memory is bounded: dead entries are deleted when read and by a periodic sweep, and each map is capped
- * (`maxSessions`, `maxTransactions`); when one is full, the entries closest to expiry (oldest first on ties)
- * are evicted, so a stream of abandoned logins cannot grow it without bound. Values are copied on the way in
+ * (`maxSessions`, `maxTransactions`); when one is full, its dead entries go, then the entries closest to expiry
+ * (oldest first on ties), so a stream of abandoned logins cannot grow it without bound. Each map keeps its
+ * entries in an expiry queue, so both cost O(log n) an entry, not a scan or a sort of the whole map. Values are copied on the way in
  * and out, so callers cannot mutate stored state. Sessions are indexed per user (`provider \n sub`) and per
  * provider session (`provider \n sid`), each name mapping to its store key, or to a Set of them once it has
  * several: almost every user and provider session has one, and a Set per entry cost more heap than the rest of
@@ -53,6 +55,7 @@ type Index = Map<string, string | Set<string>>;
 interface Entry<T> {
   value: T;
   expiresAt: number;
+  readonly seq: number;
 }
 
 /** Index entry names: `<provider>\n<sub>` in the per-user map, `<provider>\n<sid>` in the per-sid map. */
@@ -85,7 +88,11 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const browsers = new Map<string, Entry<BrowserAccounts>>();
   const byUser: Index = new Map();
   const bySid: Index = new Map();
-  const locks = new Map<string, Entry<string>>();
+  const locks = new Map<string, { value: string; expiresAt: number }>();
+  const sessionQueue = new ExpiryQueue(sessions);
+  const transactionQueue = new ExpiryQueue(transactions);
+  const browserQueue = new ExpiryQueue(browsers);
+  let seq = 0;
   let closed = false;
 
   function addTo(map: Index, name: string, key: string): void {
@@ -144,44 +151,58 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     return result.sort(([ka, a], [kb, b]) => a.createdAt - b.createdAt || (ka < kb ? -1 : ka > kb ? 1 : 0));
   }
 
-  function sweep(): number {
-    const now = clock();
+  const deleteTransaction = (id: string): void => void transactions.delete(id);
+  const deleteBrowser = (key: string): void => void browsers.delete(key);
+
+  /** Deletes the dead entries of one map, closest to expiry first; answers how many went. */
+  function dropDead<T>(queue: ExpiryQueue<Entry<T>>, remove: (key: string) => void, now: number): number {
     let removed = 0;
-    for (const [key, entry] of sessions) {
-      if (now >= entry.expiresAt) {
-        deleteSession(key);
-        removed++;
-      }
-    }
-    for (const [id, entry] of transactions) {
-      if (now >= entry.expiresAt) {
-        transactions.delete(id);
-        removed++;
-      }
-    }
-    for (const [key, entry] of browsers) {
-      if (now >= entry.expiresAt) {
-        browsers.delete(key);
-        removed++;
-      }
+    while (queue.peekExpiry() <= now) {
+      remove(queue.pop()!.key);
+      removed++;
     }
     return removed;
   }
 
+  function sweep(): number {
+    const now = clock();
+    return (
+      dropDead(sessionQueue, deleteSession, now) +
+      dropDead(transactionQueue, deleteTransaction, now) +
+      dropDead(browserQueue, deleteBrowser, now)
+    );
+  }
+
   /**
-   * Makes room for one more entry in a full map: first drops the dead, then evicts the entries closest to
-   * expiry (insertion order breaks ties, so the oldest go first). Evicts in batches of 1% so a flood of inserts
-   * costs O(log n) each, amortised, rather than a full scan per insert.
+   * Makes room for one more entry in a full map: first drops its dead, then evicts the entries closest to
+   * expiry (the first stored go first on ties). O(log n) an entry, amortised, from the expiry queue.
    */
-  function makeRoom<T>(map: Map<string, Entry<T>>, cap: number, remove: (key: string) => void): void {
+  function makeRoom<T>(
+    map: Map<string, Entry<T>>,
+    queue: ExpiryQueue<Entry<T>>,
+    cap: number,
+    remove: (key: string) => void,
+  ): void {
     if (map.size < cap) return;
-    sweep();
-    if (map.size < cap) return;
-    const batch = Math.max(1, Math.ceil(cap / 100), map.size - cap + 1);
-    const victims = [...map.entries()]
-      .sort(([, a], [, b]) => a.expiresAt - b.expiresAt) // stable: ties keep insertion order
-      .slice(0, batch);
-    for (const [key] of victims) remove(key);
+    dropDead(queue, remove, clock());
+    while (map.size >= cap) {
+      const victim = queue.pop();
+      if (!victim) return;
+      remove(victim.key);
+    }
+  }
+
+  function store<T>(
+    map: Map<string, Entry<T>>,
+    queue: ExpiryQueue<Entry<T>>,
+    key: string,
+    value: T,
+    expiresAt: number,
+  ): Entry<T> {
+    const entry = { value, expiresAt, seq: seq++ };
+    map.set(key, entry);
+    queue.push(key, entry);
+    return entry;
   }
 
   function ensureOpen(): void {
@@ -206,8 +227,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       const expiresAt = sessionExpiry(value);
       deleteSession(key);
       if (clock() >= expiresAt) return; // born dead: nothing to keep
-      makeRoom(sessions, maxSessions, deleteSession);
-      sessions.set(key, { value, expiresAt });
+      makeRoom(sessions, sessionQueue, maxSessions, deleteSession);
+      store(sessions, sessionQueue, key, value, expiresAt);
       index(key, value);
     },
 
@@ -223,6 +244,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         deleteSession(key);
         return false;
       }
+      sessionQueue.push(key, entry);
       return true;
     },
 
@@ -234,7 +256,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       const expiresAt = sessionExpiry(value);
       deleteSession(key); // re-indexes below, in case the user changed
       if (now >= expiresAt) return false;
-      sessions.set(key, { value, expiresAt });
+      store(sessions, sessionQueue, key, value, expiresAt);
       index(key, value);
       return true;
     },
@@ -270,8 +292,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       browsers.delete(key);
       if (clock() >= accounts.expiresAt) return;
       // Each record names sessions of the capped map: the same cap bounds it.
-      makeRoom(browsers, maxSessions, (name) => browsers.delete(name));
-      browsers.set(key, { value: copy(accounts), expiresAt: accounts.expiresAt });
+      makeRoom(browsers, browserQueue, maxSessions, deleteBrowser);
+      store(browsers, browserQueue, key, copy(accounts), accounts.expiresAt);
     },
 
     async destroyAccounts(key) {
@@ -283,8 +305,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       ensureOpen();
       transactions.delete(id);
       if (clock() >= expiresAt) return;
-      makeRoom(transactions, maxTransactions, (key) => transactions.delete(key));
-      transactions.set(id, { value: copy(tx), expiresAt });
+      makeRoom(transactions, transactionQueue, maxTransactions, deleteTransaction);
+      store(transactions, transactionQueue, id, copy(tx), expiresAt);
     },
 
     async takeTransaction(id) {
@@ -320,6 +342,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       sessions.clear();
       transactions.clear();
       browsers.clear();
+      sessionQueue.clear();
+      transactionQueue.clear();
+      browserQueue.clear();
       byUser.clear();
       bySid.clear();
       locks.clear();

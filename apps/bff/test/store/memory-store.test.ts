@@ -72,6 +72,29 @@ describe('memory store: bounds', () => {
     await store.close();
   });
 
+  it('evicts by the expiry a touch gave, not the one a session was stored with', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ clock: () => now, maxSessions: 3, sweepIntervalMs: 0 });
+    const [a, b, c, d, e, f] = Array.from({ length: 6 }, () => storeKeyFor(newSessionId()));
+    const put = async (key: string): Promise<void> => {
+      now += 10;
+      await store.set(key, session(now));
+    };
+    for (const key of [a!, b!, c!]) await put(key);
+    // The first stored, so the closest to expiry, until its user comes back: now it expires with d.
+    expect(await store.touch(a!, { lastSeenAt: now + 10, idleExpiresAt: now + 10 + 60_000 })).toBe(true);
+    await put(d!);
+    const alive = async (): Promise<boolean[]> =>
+      Promise.all([a, b, c, d].map(async (key) => (await store.get(key!)) !== null));
+    expect(await alive()).toEqual([true, false, true, true]);
+    await put(e!);
+    expect(await alive()).toEqual([true, false, false, true]);
+    // a and d expire together; a was stored first.
+    await put(f!);
+    expect(await alive()).toEqual([false, false, false, true]);
+    await store.close();
+  });
+
   it('prefers evicting dead entries over live ones', async () => {
     let now = 1_000_000;
     const store = createMemoryStore({ clock: () => now, maxSessions: 3, sweepIntervalMs: 0 });
