@@ -11,6 +11,12 @@ import { runLoad, type LoadTarget } from './wrk.ts';
  *    so a drift of the machine hits both alike), each with the server's CPU time per request read over IPC;
  * 3. `passes` fixed-rate passes at about half the baseline's maximum (never above 80 % of the subject's),
  *    interleaved the same way, for p50/p99 latency.
+ *
+ * With `simultaneous`, each maximum-throughput pass loads both sides at once instead, two load clients on the
+ * client core, both servers on the server core: whatever else the machine runs in those seconds slows both
+ * alike, and the scheduler gives each an equal share of the core, so the ratio of their throughputs is the ratio
+ * of their costs per request. For a small difference between two builds of the same server (a cost of a few
+ * per cent) on a machine others use, back-to-back passes measure mostly the neighbours.
  */
 
 export interface RunInfo {
@@ -33,6 +39,8 @@ export interface PairPlan {
   /** Maximum-throughput passes; without them, `latencyRate` must be a number. */
   throughput: boolean;
   latencyRate: 'half-baseline' | number;
+  /** Throughput passes load both sides at the same time (see above). */
+  simultaneous?: boolean;
 }
 
 export interface Sample {
@@ -96,11 +104,14 @@ export async function runPair(
   ): Promise<SidePair> {
     const pair: SidePair = { baseline: [], subject: [] };
     for (let pass = 0; pass < profile.passes; pass++) {
-      const order: Role[] = pass % 2 === 0 ? ['baseline', 'subject'] : ['subject', 'baseline'];
-      for (const role of order) {
-        pair[role].push(
-          await measure(role, { phase, pass, durationS, ...(rate === undefined ? {} : { rate }) }),
-        );
+      const run: RunInfo = { phase, pass, durationS, ...(rate === undefined ? {} : { rate }) };
+      if (plan.simultaneous && phase === 'throughput') {
+        const [b, s] = await Promise.all([measure('baseline', run), measure('subject', run)]);
+        pair.baseline.push(b);
+        pair.subject.push(s);
+      } else {
+        const order: Role[] = pass % 2 === 0 ? ['baseline', 'subject'] : ['subject', 'baseline'];
+        for (const role of order) pair[role].push(await measure(role, run));
       }
       const [b, s] = [pair.baseline.at(-1)!, pair.subject.at(-1)!];
       log(
@@ -127,7 +138,7 @@ export async function runPair(
   const rate =
     typeof plan.latencyRate === 'number'
       ? plan.latencyRate
-      : halfBaselineRate(throughput ?? failNoThroughput());
+      : halfBaselineRate(throughput ?? failNoThroughput(), plan.simultaneous ? 2 : 1);
   const latency = { rate, ...(await interleaved('latency', profile.latencyS, rate)) };
   return { throughput, latency, errors };
 }
@@ -136,9 +147,12 @@ function failNoThroughput(): never {
   throw new Error('a half-baseline rate needs the throughput passes');
 }
 
-/** About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue. */
-function halfBaselineRate(throughput: SidePair): number {
-  const baseline = spread(throughput.baseline.map((s) => s.rps)).median;
-  const subject = spread(throughput.subject.map((s) => s.rps)).median;
+/**
+ * About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue.
+ * `share`: how many sides shared the core in the throughput passes (each had that fraction of it).
+ */
+function halfBaselineRate(throughput: SidePair, share: number): number {
+  const baseline = share * spread(throughput.baseline.map((s) => s.rps)).median;
+  const subject = share * spread(throughput.subject.map((s) => s.rps)).median;
   return Math.max(1, Math.round(Math.min(baseline * 0.5, subject * 0.8)));
 }

@@ -24,6 +24,8 @@ export interface PairedScenario {
   /** What a right answer looks like; a message when this one is wrong. */
   check(role: 'baseline' | 'subject', answer: Answer): string | null;
   throughput: boolean;
+  /** Both sides loaded at once in the throughput passes (runner/paired.ts says when that is the honest way). */
+  simultaneous?: boolean;
   latencyRate: 'half-baseline' | ((profile: Profile) => number);
   figures: Array<{ metric: MetricName; budget?: Budget }>;
   /** A reason when the subject does not offer the feature yet: the scenario is reported as pending. */
@@ -86,7 +88,7 @@ export function pairedScenario(def: PairedScenario): Scenario {
 
       const rate = def.latencyRate === 'half-baseline' ? 'half-baseline' : def.latencyRate(ctx.profile);
       const result = await runPair(
-        { ...sides, throughput: def.throughput, latencyRate: rate },
+        { ...sides, throughput: def.throughput, latencyRate: rate, simultaneous: def.simultaneous ?? false },
         ctx.profile,
         ctx.cores.clientCore,
         ctx.log,
