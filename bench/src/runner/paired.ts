@@ -41,6 +41,8 @@ export interface PairPlan {
   latencyRate: 'half-baseline' | number;
   /** Throughput passes load both sides at the same time (see above). */
   simultaneous?: boolean;
+  /** Passes of each phase (default: the profile's). */
+  passes?: number;
 }
 
 export interface Sample {
@@ -103,7 +105,7 @@ export async function runPair(
     rate?: number,
   ): Promise<SidePair> {
     const pair: SidePair = { baseline: [], subject: [] };
-    for (let pass = 0; pass < profile.passes; pass++) {
+    for (let pass = 0; pass < (plan.passes ?? profile.passes); pass++) {
       const run: RunInfo = { phase, pass, durationS, ...(rate === undefined ? {} : { rate }) };
       if (plan.simultaneous && phase === 'throughput') {
         const [b, s] = await Promise.all([measure('baseline', run), measure('subject', run)]);

@@ -26,6 +26,8 @@ export interface PairedScenario {
   throughput: boolean;
   /** Both sides loaded at once in the throughput passes (runner/paired.ts says when that is the honest way). */
   simultaneous?: boolean;
+  /** Passes of each phase, when the profile's are too few for a small difference. */
+  passes?(profile: Profile): number;
   latencyRate: 'half-baseline' | ((profile: Profile) => number);
   figures: Array<{ metric: MetricName; budget?: Budget }>;
   /** A reason when the subject does not offer the feature yet: the scenario is reported as pending. */
@@ -88,7 +90,13 @@ export function pairedScenario(def: PairedScenario): Scenario {
 
       const rate = def.latencyRate === 'half-baseline' ? 'half-baseline' : def.latencyRate(ctx.profile);
       const result = await runPair(
-        { ...sides, throughput: def.throughput, latencyRate: rate, simultaneous: def.simultaneous ?? false },
+        {
+          ...sides,
+          throughput: def.throughput,
+          latencyRate: rate,
+          simultaneous: def.simultaneous ?? false,
+          ...(def.passes ? { passes: def.passes(ctx.profile) } : {}),
+        },
         ctx.profile,
         ctx.cores.clientCore,
         ctx.log,
