@@ -85,7 +85,7 @@ export function createApp(given: AppDeps): Koa {
   router.post('/auth/backchannel-logout', ...backchannelLogout(deps));
   router.get('/api/session', csrf, withSession, authenticated, getSession);
   // EventSource sends no custom header: the stream checks the Origin itself.
-  const streams = createEventStreams(deps, new StreamRegistry(config.events, deps.clock));
+  const streams = createEventStreams(deps, deps.streams ?? new StreamRegistry(config.events, deps.clock));
   router.get(EVENTS_PATH, streams.route);
   router.post('/api/session/extend', csrf, withSession, extendSession(deps));
   router.get('/api/sessions', csrf, withSession, authenticated, listSessions(deps));

@@ -2,6 +2,7 @@ import type { RedisClient } from './store/redis-connection.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import type { SessionEventBus } from './events/session-event.ts';
+import type { StreamRegistry } from './events/stream-registry.ts';
 import type { ApiConfig } from './config/providers-file.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { ProviderRegistry } from './providers/provider.ts';
@@ -32,4 +33,6 @@ export interface AppDeps {
   tracing?: boolean;
   /** Live session events (`GET /api/session/events`); within the process when absent. */
   events?: SessionEventBus;
+  /** The event streams open on this replica, which `server.ts` ends on SIGTERM; the app's own when absent. */
+  streams?: StreamRegistry;
 }

@@ -11,6 +11,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { otlpProcessor, startTracing, traceStore } from './observability/tracing.ts';
 import { createMetricsServer, listenMetrics } from './observability/metrics-server.ts';
 import { createEventBus } from './events/create-event-bus.ts';
+import { StreamRegistry } from './events/stream-registry.ts';
 import { ProviderRegistry } from './providers/provider.ts';
 import { rateLimitRedis } from './security/rate-limit-redis.ts';
 import { createStore } from './store/create-store.ts';
@@ -41,6 +42,7 @@ function start(): void {
   );
   // The undecorated store: the event bus shares its Redis connection.
   const events = createEventBus(config, plainStore, logger);
+  const streams = new StreamRegistry(config.events, clock);
   const app = createApp({
     config,
     store,
@@ -53,6 +55,7 @@ function start(): void {
     rateLimitRedis: limiterRedis,
     tracing: tracing !== null,
     events,
+    streams,
   });
 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, app.callback());
@@ -84,6 +87,7 @@ function start(): void {
     timeoutMs: config.shutdownTimeoutMs,
     logger,
     exit: (code) => process.exit(code),
+    endStreams: () => streams.endAll(),
     async release() {
       metricsServer?.close();
       limiterRedis?.disconnect();

@@ -14,6 +14,12 @@ import { runLoad, type LoadTarget } from './wrk.ts';
  *    above what the open-loop client sends on its core), interleaved the same way, for p50/p99 latency measured
  *    from each request's intended send time (`open-loop.ts`). A scenario that judges throughput alone skips
  *    them (`latencyRate: null`).
+ *
+ * With `simultaneous`, each maximum-throughput pass loads both sides at once instead, two load clients on the
+ * client core, both servers on the server core: whatever else the machine runs in those seconds slows both
+ * alike, and the scheduler gives each an equal share of the core, so the ratio of their throughputs is the ratio
+ * of their costs per request. For a small difference between two builds of the same server (a cost of a few
+ * per cent) on a machine others use, back-to-back passes measure mostly the neighbours.
  */
 
 export interface RunInfo {
@@ -37,6 +43,10 @@ export interface PairPlan {
   throughput: boolean;
   /** The fixed rate of the latency passes; null: no latency passes. */
   latencyRate: 'half-baseline' | number | null;
+  /** Throughput passes load both sides at the same time (see above). */
+  simultaneous?: boolean;
+  /** Passes of each phase (default: the profile's). */
+  passes?: number;
 }
 
 export interface Sample {
@@ -101,12 +111,15 @@ export async function runPair(
     rate?: number,
   ): Promise<SidePair> {
     const pair: SidePair = { baseline: [], subject: [] };
-    for (let pass = 0; pass < profile.passes; pass++) {
-      const order: Role[] = pass % 2 === 0 ? ['baseline', 'subject'] : ['subject', 'baseline'];
-      for (const role of order) {
-        pair[role].push(
-          await measure(role, { phase, pass, durationS, ...(rate === undefined ? {} : { rate }) }),
-        );
+    for (let pass = 0; pass < (plan.passes ?? profile.passes); pass++) {
+      const run: RunInfo = { phase, pass, durationS, ...(rate === undefined ? {} : { rate }) };
+      if (plan.simultaneous && phase === 'throughput') {
+        const [b, s] = await Promise.all([measure('baseline', run), measure('subject', run)]);
+        pair.baseline.push(b);
+        pair.subject.push(s);
+      } else {
+        const order: Role[] = pass % 2 === 0 ? ['baseline', 'subject'] : ['subject', 'baseline'];
+        for (const role of order) pair[role].push(await measure(role, run));
       }
       const [b, s] = [pair.baseline.at(-1)!, pair.subject.at(-1)!];
       log(
@@ -134,7 +147,7 @@ export async function runPair(
   const rate =
     typeof plan.latencyRate === 'number'
       ? plan.latencyRate
-      : halfBaselineRate(throughput ?? failNoThroughput());
+      : halfBaselineRate(throughput ?? failNoThroughput(), plan.simultaneous ? 2 : 1);
   const latency = { rate, ...(await interleaved('latency', profile.latencyS, rate)) };
   return { throughput, latency, errors };
 }
@@ -151,10 +164,11 @@ export const MAX_OPEN_LOOP_RATE = 5_000;
 
 /**
  * About half the baseline's maximum, but at most 80 % of the subject's, so neither side is driven into a queue,
- * and at most what the client sends on time.
+ * and at most what the client sends on time. `share`: how many sides shared the core in the throughput passes
+ * (each had that fraction of it).
  */
-function halfBaselineRate(throughput: SidePair): number {
-  const baseline = spread(throughput.baseline.map((s) => s.rps)).median;
-  const subject = spread(throughput.subject.map((s) => s.rps)).median;
+function halfBaselineRate(throughput: SidePair, share: number): number {
+  const baseline = share * spread(throughput.baseline.map((s) => s.rps)).median;
+  const subject = share * spread(throughput.subject.map((s) => s.rps)).median;
   return Math.max(1, Math.round(Math.min(baseline * 0.5, subject * 0.8, MAX_OPEN_LOOP_RATE)));
 }

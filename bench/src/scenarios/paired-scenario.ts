@@ -26,6 +26,10 @@ export interface PairedScenario {
   throughput: boolean;
   /** null: throughput passes only. */
   latencyRate: 'half-baseline' | ((profile: Profile) => number) | null;
+  /** Both sides loaded at once in the throughput passes (runner/paired.ts says when that is the honest way). */
+  simultaneous?: boolean;
+  /** Passes of each phase, when the profile's are too few for a small difference. */
+  passes?(profile: Profile): number;
   figures: Array<{ metric: MetricName; budget?: Budget }>;
   /** A reason when the subject does not offer the feature yet: the scenario is reported as pending. */
   pending?(answer: Answer): string | null;
@@ -92,7 +96,13 @@ export function pairedScenario(def: PairedScenario): Scenario {
           ? def.latencyRate
           : def.latencyRate(ctx.profile);
       const result = await runPair(
-        { ...sides, throughput: def.throughput, latencyRate: rate },
+        {
+          ...sides,
+          throughput: def.throughput,
+          latencyRate: rate,
+          simultaneous: def.simultaneous ?? false,
+          ...(def.passes ? { passes: def.passes(ctx.profile) } : {}),
+        },
         ctx.profile,
         ctx.cores.clientCore,
         ctx.log,

@@ -78,6 +78,14 @@ export function createEventStreams(deps: EventStreamDeps, registry: StreamRegist
       heartbeat() {
         if (!closed) res.write(': keep-alive\n\n');
       },
+      end(reconnectAfterMs) {
+        if (closed) return;
+        // `retry` sets the delay of an EventSource's reconnect, which the load balancer sends to a replica
+        // that is not shutting down. Not an `ended` event: the session goes on.
+        res.write(`retry: ${reconnectAfterMs}\n\n`);
+        cleanup();
+        res.end();
+      },
     };
 
     function onEvent(event: SessionEvent): void {

@@ -26,7 +26,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /**
  * Whether `GET /api/session/events` may open: `EventSource` cannot send the CSRF header, so the Origin must be
- * an allowed SPA origin (403 `csrf`); a live session (401); room under the bounds (429 `too_many_streams`).
+ * an allowed SPA origin (403 `csrf`); a live session (401); room under the bounds (429 `too_many_streams`), on a
+ * replica that is not shutting down (503 `too_many_streams`).
  * Reading the session here does not slide its idle expiry.
  */
 export async function admitEventStream(
@@ -42,6 +43,15 @@ export async function admitEventStream(
   const browser = await resolveBrowser(store, storeKeyFor(id));
   if (!browser) return { ok: false, error: unauthenticated() };
   const { key, session } = browser;
+  if (registry.shuttingDown) {
+    // 503 (nginx tries the next replica) rather than a stream that would end as soon as it opened.
+    return {
+      ok: false,
+      error: new HttpError(503, 'too_many_streams', 'This server is shutting down. Reconnect.', {
+        'Retry-After': '1',
+      }),
+    };
+  }
   const refusal = registry.refusal(key);
   if (refusal)
     return { ok: false, error: new HttpError(429, 'too_many_streams', refusal, { 'Retry-After': '30' }) };

@@ -19,7 +19,15 @@ export interface RegisteredStream {
   /** The end time passed: look at the store again. */
   checkExpiry(): void;
   heartbeat(): void;
+  /** The replica is shutting down: tell the browser when to reconnect (`retry`), then close. */
+  end(reconnectAfterMs: number): void;
 }
+
+/**
+ * Reconnect delays given to the streams a shutdown ends, spread over this range so that a replica's thousand
+ * tabs come back to the other replicas over a couple of seconds rather than in the same instant.
+ */
+export const RECONNECT_AFTER_MS = { min: 500, max: 2_500 };
 
 /**
  * The event streams open on this replica: their bounds, and one timer for all of them (expiry checks every
@@ -31,6 +39,7 @@ export class StreamRegistry {
   private readonly perSession = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private ticks = 0;
+  private closing = false;
   private readonly tickMs: number;
   private readonly ticksPerBeat: number;
 
@@ -44,6 +53,23 @@ export class StreamRegistry {
 
   get size(): number {
     return this.streams.size;
+  }
+
+  /** True once `endAll` ran: this replica is shutting down and opens no more streams. */
+  get shuttingDown(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Shutdown (SIGTERM): ends every open stream with a reconnect hint and opens no more. A stream would otherwise
+   * hold the shutdown until its grace period runs out, and be cut without a word. Answers how many were ended.
+   */
+  endAll(): number {
+    this.closing = true;
+    const open = [...this.streams];
+    const { min, max } = RECONNECT_AFTER_MS;
+    for (const stream of open) stream.end(min + Math.floor(Math.random() * (max - min)));
+    return open.length;
   }
 
   /** Why one more stream for `key` is refused, or null when it may open. */

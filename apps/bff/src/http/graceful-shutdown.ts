@@ -4,6 +4,11 @@ import type { Logger } from 'pino';
 export interface GracefulShutdownOptions {
   /** How long in-flight requests (proxied streams included) may take to finish before they are cut. */
   timeoutMs: number;
+  /**
+   * Ends the responses that never finish by themselves (the live event streams), at once; answers how many.
+   * Everything else in flight is waited for.
+   */
+  endStreams?(): number;
   /** Runs once no request is left: close the store and the other connections. */
   release(): Promise<void>;
   logger: Logger;
@@ -12,12 +17,13 @@ export interface GracefulShutdownOptions {
 
 /**
  * What a replica does on SIGTERM (a rolling restart, a scale-down): stop accepting at once — the load balancer
- * sees the port closed and sends new requests to another replica — let in-flight requests finish, closing each
- * keep-alive connection as soon as it is idle, cut what is still running after `timeoutMs`, release the store,
- * exit. A second signal exits at once.
+ * sees the port closed and sends new requests to another replica — end the event streams (their browsers
+ * reconnect, through the load balancer, elsewhere), let in-flight requests finish, closing each keep-alive
+ * connection as soon as it is idle, cut what is still running after `timeoutMs`, release the store, exit. A second
+ * signal exits at once.
  */
 export function gracefulShutdown(server: Server, options: GracefulShutdownOptions): (signal: string) => void {
-  const { timeoutMs, release, logger, exit } = options;
+  const { timeoutMs, release, logger, exit, endStreams } = options;
   let started: number | null = null;
   return (signal) => {
     if (started !== null) {
@@ -26,7 +32,11 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
       return;
     }
     started = performance.now();
-    logger.info({ signal, timeoutMs }, 'shutting down: no new connections, finishing requests in flight');
+    const streams = endStreams?.() ?? 0;
+    logger.info(
+      { signal, timeoutMs, streams },
+      'shutting down: no new connections, event streams ended, finishing requests in flight',
+    );
     // Connections that finish their request while we wait are closed as they go idle.
     const idle = setInterval(() => server.closeIdleConnections(), 50);
     const cut = setTimeout(() => {

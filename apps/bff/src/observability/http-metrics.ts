@@ -10,10 +10,12 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * error handler, so the status is the one the client got.
  */
 export function httpMetrics(metrics: Metrics): Middleware {
-  // Plain promise callbacks rather than an async function: one frame and promise fewer on every request.
-  return (ctx, next) => {
+  // An async function rather than promise callbacks: no closures made per request to carry the start time.
+  return async (ctx, next) => {
     const started = performance.now();
-    const record = (): void => {
+    try {
+      await next();
+    } finally {
       const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
       metrics.httpRequest(
         typeof route === 'string' ? route : UNMATCHED_ROUTE,
@@ -21,10 +23,6 @@ export function httpMetrics(metrics: Metrics): Middleware {
         ctx.status,
         (performance.now() - started) / 1000,
       );
-    };
-    return next().then(record, (error: unknown) => {
-      record();
-      throw error;
-    });
+    }
   };
 }

@@ -1,6 +1,7 @@
 import type { SessionStore } from '../store/store.ts';
 
 export type StoreOperation = Exclude<keyof SessionStore, 'kind' | 'close'>;
+export type StoreCall = (...args: unknown[]) => Promise<unknown>;
 
 const OPERATIONS: readonly StoreOperation[] = [
   'get',
@@ -20,16 +21,18 @@ const OPERATIONS: readonly StoreOperation[] = [
   'ping',
 ];
 
-/** The same store with every operation run through `around` (timing, a span); `close` passed through. */
+/**
+ * The same store with every operation replaced by what `wrap` makes of it (timing, a span), once per operation
+ * here rather than per call; `close` passed through.
+ */
 export function decorateStore(
   store: SessionStore,
-  around: (operation: StoreOperation, call: () => Promise<unknown>) => Promise<unknown>,
+  wrap: (operation: StoreOperation, call: StoreCall) => StoreCall,
 ): SessionStore {
   const decorated = { kind: store.kind, close: () => store.close() } as SessionStore;
   for (const operation of OPERATIONS) {
-    const original = (store[operation] as (...args: unknown[]) => Promise<unknown>).bind(store);
-    (decorated as unknown as Record<string, unknown>)[operation] = (...args: unknown[]) =>
-      around(operation, () => original(...args));
+    const original = (store[operation] as StoreCall).bind(store);
+    (decorated as unknown as Record<string, StoreCall>)[operation] = wrap(operation, original);
   }
   return decorated;
 }

@@ -107,7 +107,9 @@ export function injectTraceContext(headers: Record<string, string | string[] | u
 
 /** The same store, each operation in a span `gatehouse.store.<operation>` (arguments, keys included, never recorded). */
 export function traceStore(store: SessionStore): SessionStore {
-  return decorateStore(store, (operation, call) =>
-    traced(`gatehouse.store.${operation}`, { 'gatehouse.store': store.kind }, call),
-  );
+  return decorateStore(store, (operation, call) => {
+    const name = `gatehouse.store.${operation}`;
+    const attributes = { 'gatehouse.store': store.kind };
+    return (...args) => traced(name, attributes, () => call(...args));
+  });
 }

@@ -9,6 +9,9 @@ export interface BffProcess {
   url: string;
   port: number;
   output: () => string;
+  /** The exit code (null when a signal ended it), once the process has exited. */
+  exited: Promise<number | null>;
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,10 @@ export async function startBffProcess(env: Record<string, string>, port?: number
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = once(child, 'exit').then(
+    ([code]) => code as number | null,
+    () => null,
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -49,9 +56,10 @@ export async function startBffProcess(env: Record<string, string>, port?: number
     url,
     port: bffPort,
     output: () => output,
+    exited,
+    signal: (name) => child.kill(name),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await exited;
     },

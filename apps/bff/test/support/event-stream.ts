@@ -13,6 +13,8 @@ export class EventStreamReader {
   private readonly queue: ServerSentEvent[] = [];
   private waiting: (() => void) | null = null;
   comments = 0;
+  /** The last `retry` field (the reconnect delay the server asks for), null until one came. */
+  retryMs: number | null = null;
   closed = false;
   readonly ended: Promise<void>;
 
@@ -51,7 +53,10 @@ export class EventStreamReader {
           .split('\n')
           .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
       );
-      this.queue.push({ event: fields.event ?? 'message', data: JSON.parse(fields.data ?? 'null') });
+      if (fields.retry !== undefined) this.retryMs = Number(fields.retry);
+      // As EventSource: a block without data dispatches no event.
+      if (fields.data === undefined) continue;
+      this.queue.push({ event: fields.event ?? 'message', data: JSON.parse(fields.data) });
     }
     this.waiting?.();
   }

@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/env.ts';
 import { defaultProviders, type ApiConfig, type ProviderConfig } from '../../src/config/providers-file.ts';
 import type { AppDeps } from '../../src/deps.ts';
+import type { StreamRegistry } from '../../src/events/stream-registry.ts';
 import { answerClientError } from '../../src/http/client-error.ts';
 import { createLogger } from '../../src/logger.ts';
 import { instrumentStore } from '../../src/observability/instrumented-store.ts';
@@ -63,6 +64,8 @@ export interface HarnessOptions {
   idpClients?: (bffUrl: string) => ClientRegistration[];
   /** How the BFF reads the provider's clock (`iat`, `auth_time`); real time by default. */
   providerClock?: () => number;
+  /** The app's event stream registry, for a test to end its streams as a shutdown does. */
+  streams?: StreamRegistry;
   /** Options of the harness's own IdP beyond its clients. */
   idpOptions?: Pick<StartIdpOptions, 'requirePushedAuthorizationRequests' | 'apiAudience'>;
 }
@@ -143,6 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.rateLimitRedis ? { rateLimitRedis: options.rateLimitRedis } : {}),
     ...(options.tracing ? { tracing: true } : {}),
+    ...(options.streams ? { streams: options.streams } : {}),
   };
   server.on('request', createApp(deps).callback());
 
