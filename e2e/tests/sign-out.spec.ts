@@ -8,6 +8,8 @@ import {
   devIdpSignInControl,
   expectDashboardOf,
   expectIdpSignInPage,
+  onIdp,
+  onSpa,
   sessionCookie,
   signInFromHome,
 } from './helpers.ts';
@@ -24,9 +26,21 @@ test('signing out lands on the signed-out home page and ends the IdP session too
   const cookieBefore = await sessionCookie(context);
   expect(cookieBefore).toBeDefined();
 
+  // Through the IdP's end-session endpoint (no confirmation page) back to the SPA's home. The live events may
+  // show the signed-out home first, so wait for the way back from the IdP itself: a page load of the SPA that
+  // the IdP redirected to (a later navigation of the test's own would otherwise be cut short by it).
+  const backFromIdp = page.waitForRequest((request) => {
+    const from = request.redirectedFrom();
+    return (
+      request.isNavigationRequest() &&
+      onSpa(new URL(request.url())) &&
+      from !== null &&
+      onIdp(new URL(from.url()))
+    );
+  });
   await page.getByRole('button', { name: 'Sign out' }).click();
-
-  // Through the IdP's end-session endpoint (no confirmation page) back to the SPA's home.
+  await (await backFromIdp).response();
+  await page.waitForLoadState('load');
   await page.waitForURL((url) => url.origin === SPA_URL && url.pathname === '/');
   await expect(devIdpSignInControl(page)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toHaveCount(0);
